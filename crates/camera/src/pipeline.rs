@@ -101,8 +101,7 @@ impl<C: Camera> Camera for Pipeline<C> {
         }
         if self.jpeg_quality.is_some() {
             info.format = PixelFormat::Jpeg;
-        } else if info.format == PixelFormat::Jpeg && (self.mirror || self.resize_width.is_some())
-        {
+        } else if info.format == PixelFormat::Jpeg && (self.mirror || self.resize_width.is_some()) {
             info.format = PixelFormat::Rgb8;
         }
         info
@@ -158,7 +157,10 @@ mod tests {
         let mut pipeline = Pipeline::new(cam).resize_to_width(32).jpeg(80).unwrap();
         for expected in [1, 2] {
             let f = pipeline.next_frame().unwrap();
-            assert_eq!((f.sequence(), f.format(), f.width()), (expected, PixelFormat::Jpeg, 32));
+            assert_eq!(
+                (f.sequence(), f.format(), f.width()),
+                (expected, PixelFormat::Jpeg, 32)
+            );
         }
         let err = pipeline.next_frame().unwrap_err();
         assert_eq!(err.to_string(), "camera disconnected: cable pulled");
@@ -177,7 +179,10 @@ mod tests {
         });
         let p = Pipeline::new(cam).resize_to_width(320).jpeg(90).unwrap();
         let info = p.info();
-        assert_eq!((info.width, info.height, info.format), (320, 240, PixelFormat::Jpeg));
+        assert_eq!(
+            (info.width, info.height, info.format),
+            (320, 240, PixelFormat::Jpeg)
+        );
     }
 
     #[test]
@@ -207,7 +212,10 @@ mod tests {
         cam.expect_next_frame().returning(move || Ok(jpeg.clone()));
         let mut p = Pipeline::new(cam).resize_to_width(32);
         let out = p.next_frame().unwrap();
-        assert_eq!((out.format(), out.width(), out.height()), (PixelFormat::Rgb8, 32, 24));
+        assert_eq!(
+            (out.format(), out.width(), out.height()),
+            (PixelFormat::Rgb8, 32, 24)
+        );
     }
 
     #[test]

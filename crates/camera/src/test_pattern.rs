@@ -168,7 +168,13 @@ fn draw_moving_square(c: &mut Canvas<'_>, sequence: u64, color: Rgb) {
     let y = h * 2 / 3 - side / 2;
     let border = (side / 12).max(1);
     c.fill_rect(x, y, side, side, [0, 0, 0]);
-    c.fill_rect(x + border, y + border, side - 2 * border, side - 2 * border, color);
+    c.fill_rect(
+        x + border,
+        y + border,
+        side - 2 * border,
+        side - 2 * border,
+        color,
+    );
 }
 
 /// Name and frame number top left, capture time bottom left, each on a dark
@@ -247,7 +253,10 @@ mod tests {
             format_utc(1_795_998_896_789_000),
             "2026-11-30 00:34:56.789 UTC"
         );
-        assert_eq!(format_utc(951_782_400_000_000), "2000-02-29 00:00:00.000 UTC");
+        assert_eq!(
+            format_utc(951_782_400_000_000),
+            "2000-02-29 00:00:00.000 UTC"
+        );
     }
 
     #[test]

@@ -6,7 +6,13 @@
 use vigie_camera::TestPattern;
 use vigie_core::png;
 
-fn snapshot_png(name: &str, width: u32, height: u32, sequence: u64, captured_at_us: u64) -> Vec<u8> {
+fn snapshot_png(
+    name: &str,
+    width: u32,
+    height: u32,
+    sequence: u64,
+    captured_at_us: u64,
+) -> Vec<u8> {
     let cam = TestPattern::new(name, width, height, 30.0).unwrap();
     let frame = cam.render(sequence, captured_at_us);
     png::encode(frame.payload(), width, height, 3).unwrap()
@@ -17,7 +23,10 @@ const MORNING_US: u64 = 1_795_509_000_250_000;
 
 #[test]
 fn entree_640x480_frame_0() {
-    insta::assert_binary_snapshot!("entree_640x480_0.png", snapshot_png("entrée", 640, 480, 0, MORNING_US));
+    insta::assert_binary_snapshot!(
+        "entree_640x480_0.png",
+        snapshot_png("entrée", 640, 480, 0, MORNING_US)
+    );
 }
 
 #[test]
@@ -38,5 +47,8 @@ fn garage_1280x720_frame_1000() {
 
 #[test]
 fn tiny_16x16_frame_3() {
-    insta::assert_binary_snapshot!("tiny_16x16_3.png", snapshot_png("tiny", 16, 16, 3, MORNING_US));
+    insta::assert_binary_snapshot!(
+        "tiny_16x16_3.png",
+        snapshot_png("tiny", 16, 16, 3, MORNING_US)
+    );
 }

@@ -239,7 +239,13 @@ mod tests {
     fn text_far_outside_is_harmless() {
         let mut px = vec![0u8; 3 * 3 * 3];
         let mut c = Canvas::rgb(&mut px, 3, 3).unwrap();
-        c.text(-1000, -1000, "hors champ", Font::for_line_height(16), [255; 3]);
+        c.text(
+            -1000,
+            -1000,
+            "hors champ",
+            Font::for_line_height(16),
+            [255; 3],
+        );
         c.text(2, 2, "ok", Font::for_line_height(64).bold(), [255; 3]);
     }
 }

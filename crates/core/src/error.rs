@@ -9,11 +9,15 @@ use crate::frame::PixelFormat;
 #[non_exhaustive]
 pub enum Error {
     /// A frame with a zero or oversized side.
-    #[error("a frame of {width}×{height} pixels is not allowed: each side must be between 1 and {max}")]
+    #[error(
+        "a frame of {width}×{height} pixels is not allowed: each side must be between 1 and {max}"
+    )]
     InvalidSize { width: u32, height: u32, max: u32 },
 
     /// A raw frame whose payload does not hold exactly width × height × channels bytes.
-    #[error("a {format} frame of {width}×{height} needs {expected} bytes of payload, got {actual}")]
+    #[error(
+        "a {format} frame of {width}×{height} needs {expected} bytes of payload, got {actual}"
+    )]
     PayloadLength {
         format: PixelFormat,
         width: u32,

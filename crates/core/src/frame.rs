@@ -204,11 +204,7 @@ fn describe_start(payload: &[u8]) -> String {
     if payload.is_empty() {
         return "nothing (the payload is empty)".to_owned();
     }
-    let shown: Vec<String> = payload
-        .iter()
-        .take(4)
-        .map(|b| format!("{b:02X}"))
-        .collect();
+    let shown: Vec<String> = payload.iter().take(4).map(|b| format!("{b:02X}")).collect();
     shown.join(" ")
 }
 

@@ -11,7 +11,11 @@ pub fn encode(pixels: &[u8], width: u32, height: u32, channels: usize) -> Result
         1 => ::png::ColorType::Grayscale,
         3 => ::png::ColorType::Rgb,
         4 => ::png::ColorType::Rgba,
-        n => return Err(Error::Png(format!("{n} channels per pixel is not supported"))),
+        n => {
+            return Err(Error::Png(format!(
+                "{n} channels per pixel is not supported"
+            )))
+        }
     };
     if pixels.len() != width as usize * height as usize * channels {
         return Err(Error::Png(format!(

@@ -1,0 +1,142 @@
+//! The command line, described with clap's derive API: each field is an
+//! option, its doc comment is the `--help` text.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The port of the report, kept as vigie's default.
+pub const DEFAULT_PORT: u16 = 8485;
+
+/// vigie: video surveillance on a local network.
+///
+/// Camera clients capture pictures (a webcam, or a synthetic test pattern)
+/// and stream them over TCP to a server, which takes many cameras at once.
+#[derive(Debug, Parser)]
+#[command(name = "vigie", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Receive and show cameras [not implemented yet: arrives with the network layer].
+    Server(ServerArgs),
+    /// Capture frames and send them to a server [not implemented yet: arrives with the network layer].
+    Client(ClientArgs),
+    /// Run a server and synthetic cameras in one process [not implemented yet: arrives with the network layer].
+    Demo(DemoArgs),
+    /// List the webcams this machine has (needs the `webcam` cargo feature).
+    Cameras,
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Address and port to listen on. 0.0.0.0 accepts cameras from the whole network.
+    #[arg(long, default_value_t = SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)))]
+    pub listen: SocketAddr,
+
+    /// Print statistics instead of opening a window.
+    #[arg(long)]
+    pub headless: bool,
+
+    /// Seconds between two statistics lines in headless mode.
+    #[arg(long, default_value_t = 5.0)]
+    pub stats_interval: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// The server to send to, as HOST:PORT (for example 192.168.1.20:8485).
+    #[arg(long)]
+    pub server: String,
+
+    /// The name of this camera, as the server will show it.
+    #[arg(long, default_value = "camera")]
+    pub name: String,
+
+    /// Where frames come from: `test` (synthetic pattern) or `webcam[:INDEX]`.
+    #[arg(long, default_value = "test")]
+    pub source: String,
+
+    /// Frames per second to capture and send.
+    #[arg(long, default_value_t = 15.0)]
+    pub fps: f64,
+
+    /// Frame size, as WIDTHxHEIGHT.
+    #[arg(long, default_value = "640x480")]
+    pub size: String,
+
+    /// JPEG quality, 1 (smallest) to 100 (best).
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quality: u8,
+
+    /// How pixels travel: compressed JPEG, or raw RGB.
+    #[arg(long, value_enum, default_value_t = WireFormat::Jpeg)]
+    pub format: WireFormat,
+
+    /// Stop after this many frames (default: run until interrupted).
+    #[arg(long)]
+    pub frames: Option<u64>,
+
+    /// Wire protocol: vigie's own, or the report's original Python format.
+    #[arg(long, value_enum, default_value_t = Protocol::Native)]
+    pub protocol: Protocol,
+
+    /// Send one captured frame in N, like the report's client.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub every: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many synthetic cameras to start.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub cameras: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WireFormat {
+    Jpeg,
+    Raw,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Protocol {
+    /// vigie's protocol: a hello, then length-prefixed bincode frames.
+    Native,
+    /// The report's format: length-prefixed pickles of numpy JPEG arrays.
+    Legacy,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_match_the_report() {
+        let cli = Cli::parse_from(["vigie", "server"]);
+        let Command::Server(args) = cli.command else {
+            panic!("expected server")
+        };
+        assert_eq!(args.listen.port(), 8485);
+        let cli = Cli::parse_from(["vigie", "client", "--server", "10.0.0.2:8485"]);
+        let Command::Client(args) = cli.command else {
+            panic!("expected client")
+        };
+        assert_eq!((args.quality, args.every), (90, 1));
+    }
+
+    #[test]
+    fn quality_outside_1_to_100_is_a_usage_error() {
+        let err = Cli::try_parse_from(["vigie", "client", "--server", "h:1", "--quality", "0"]);
+        assert!(err.is_err());
+    }
+}
