@@ -31,6 +31,12 @@ const SIZES: [(u32, u32); 2] = [(640, 480), (1280, 720)];
 /// The size of the message in the pack benchmark: a typical 640×480 JPEG.
 const PACK_MESSAGE_LEN: usize = 60 * 1024;
 
+/// Brightness noise amplitude of the scene, per pixel.
+const GRAIN: i32 = 3;
+
+/// Colour noise amplitude of the scene, per channel.
+const CHROMA_NOISE: i32 = 1;
+
 /// A small linear congruential generator (Knuth's MMIX constants): enough
 /// to make deterministic "sensor noise" without a dependency.
 struct Lcg(u64);
@@ -44,16 +50,17 @@ impl Lcg {
         (self.0 >> 56) as u8
     }
 
-    /// Noise in -8..=7, roughly what a cheap webcam adds to each channel.
-    fn noise(&mut self) -> i32 {
-        i32::from(self.next_u8() >> 4) - 8
+    /// Noise in `-amplitude..amplitude`.
+    fn noise(&mut self, amplitude: i32) -> i32 {
+        i32::from(self.next_u8()) * 2 * amplitude / 256 - amplitude
     }
 }
 
 /// A deterministic RGB picture that looks a little like a camera view: a sky
 /// gradient, ground with texture, "buildings" with lit windows (sharp
 /// edges), a striped awning (high frequencies), and noise on every pixel.
-/// Its JPEG size at quality 90 is in the range of a real webcam frame.
+/// At quality 90 its JPEG is about 64 KB at 640×480, in the range of a real
+/// webcam frame.
 fn scene(width: u32, height: u32) -> Vec<u8> {
     let (w, h) = (width as i32, height as i32);
     let horizon = h * 3 / 5;
@@ -69,7 +76,7 @@ fn scene(width: u32, height: u32) -> Vec<u8> {
                 // Ground: brownish green, darker towards the camera, with a
                 // coarse texture.
                 let t = (y - horizon) * 255 / (h - horizon);
-                let texture = ((x / 3 + y / 2) % 7 - 3) * 4;
+                let texture = ((x / 3 + y / 2) % 7 - 3) * 2;
                 [110 - t / 4 + texture, 120 - t / 5 + texture, 70 - t / 6]
             };
             // Three buildings of different heights and colours.
@@ -95,8 +102,11 @@ fn scene(width: u32, height: u32) -> Vec<u8> {
                     [240, 240, 240]
                 };
             }
+            // Sensor noise, roughly as a cheap webcam makes it: mostly in
+            // brightness (the same on all channels), a little in colour.
+            let grain = rng.noise(GRAIN);
             for c in rgb {
-                px.push((c + rng.noise()).clamp(0, 255) as u8);
+                px.push((c + grain + rng.noise(CHROMA_NOISE)).clamp(0, 255) as u8);
             }
         }
     }

@@ -25,17 +25,19 @@ pub fn fit_width(width: u32, height: u32, target_width: u32) -> (u32, u32) {
 /// Mirrors raw pixels left to right, in place.
 pub fn mirror_in_place(pixels: &mut [u8], width: u32, bytes_per_pixel: usize) {
     let row_len = width as usize * bytes_per_pixel;
-    if row_len == 0 {
+    if row_len == 0 || bytes_per_pixel == 0 {
         return;
     }
+    // Swap whole pixels between the two halves of each row: the left half
+    // walks forward while the right half walks backward.
+    let half = width as usize / 2 * bytes_per_pixel;
     for row in pixels.chunks_exact_mut(row_len) {
-        let (mut left, mut right) = (0, width as usize - 1);
-        while left < right {
-            for c in 0..bytes_per_pixel {
-                row.swap(left * bytes_per_pixel + c, right * bytes_per_pixel + c);
-            }
-            left += 1;
-            right -= 1;
+        let (left, right) = row.split_at_mut(row_len - half);
+        for (a, b) in left[..half]
+            .chunks_exact_mut(bytes_per_pixel)
+            .zip(right.rchunks_exact_mut(bytes_per_pixel))
+        {
+            a.swap_with_slice(b);
         }
     }
 }
