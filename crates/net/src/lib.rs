@@ -1,12 +1,28 @@
-//! # vigie-net: the socket layer (coming next)
+//! # vigie-net: the socket layer
 //!
-//! This crate will hold everything that touches the network, so that
-//! `vigie-core` stays pure over byte buffers:
+//! Everything that touches the network lives here, so that `vigie-core`
+//! stays pure over byte buffers.
 //!
-//! - the server: a TCP listener (port 8485 by default) that takes many
-//!   cameras at once, each with a latest-frame slot;
-//! - the client: connect, say hello, stream packed frames, reconnect;
-//! - the report's original Python wire format (length-prefixed pickles),
-//!   read with a safe subset of pickle that never runs code.
-//!
-//! It is empty until the network issue lands; see `README.md`.
+//! - [`protocol`]: vigie's own protocol (hello, frames, heartbeats), as pure
+//!   functions over byte buffers.
+//! - [`connection`]: a socket's two directions, each with its buffer.
+//! - [`server`]: one listener, many cameras, each in its own task.
+//! - [`registry`]: the cameras the server knows, with a latest-frame slot
+//!   each and their state (online, stale, offline).
+//! - [`client`]: capture, send, reconnect.
+//! - [`legacy`]: the report's original Python wire format (length-prefixed
+//!   pickles of numpy arrays), read with a safe subset of pickle that never
+//!   runs code, and written so the original Python server can read it.
+
+pub mod client;
+pub mod connection;
+mod error;
+pub mod legacy;
+pub mod protocol;
+pub mod registry;
+pub mod server;
+pub mod stats;
+
+pub use error::Error;
+pub use registry::{CameraState, CameraView, Protocol, Registry};
+pub use server::ServerConfig;

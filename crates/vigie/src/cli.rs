@@ -21,11 +21,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Receive and show cameras [not implemented yet: arrives with the network layer].
+    /// Receive cameras and report on them (headless for now: the window comes with the viewer).
     Server(ServerArgs),
-    /// Capture frames and send them to a server [not implemented yet: arrives with the network layer].
+    /// Capture frames (test pattern or webcam) and send them to a server.
     Client(ClientArgs),
-    /// Run a server and synthetic cameras in one process [not implemented yet: arrives with the network layer].
+    /// Run a server and synthetic cameras in one process, over loopback.
     Demo(DemoArgs),
     /// List the webcams this machine has (needs the `webcam` cargo feature).
     Cameras,
@@ -37,13 +37,38 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)))]
     pub listen: SocketAddr,
 
-    /// Print statistics instead of opening a window.
+    /// Print statistics instead of opening a window (today the server is
+    /// always headless: the window arrives with the viewer).
     #[arg(long)]
     pub headless: bool,
 
     /// Seconds between two statistics lines in headless mode.
     #[arg(long, default_value_t = 5.0)]
     pub stats_interval: f64,
+
+    /// Cameras connected at once, at most.
+    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_cameras: u64,
+
+    /// Largest frame accepted, in bytes (a larger one drops its camera).
+    #[arg(long, default_value_t = vigie_core::pack::DEFAULT_MAX_MESSAGE)]
+    pub max_frame_size: usize,
+
+    /// Seconds a new connection has to say hello.
+    #[arg(long, default_value_t = 5.0)]
+    pub hello_timeout: f64,
+
+    /// Seconds without a complete message before a camera is dropped.
+    #[arg(long, default_value_t = 10.0)]
+    pub read_timeout: f64,
+
+    /// Seconds without a frame before a camera is shown as stale.
+    #[arg(long, default_value_t = 2.0)]
+    pub stale_after: f64,
+
+    /// Seconds without a frame before a camera is shown as offline.
+    #[arg(long, default_value_t = 10.0)]
+    pub offline_after: f64,
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +119,22 @@ pub struct DemoArgs {
     /// How many synthetic cameras to start.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub cameras: u32,
+
+    /// Where the demo server listens (a free port is used if this one is taken).
+    #[arg(long, default_value_t = SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)))]
+    pub listen: SocketAddr,
+
+    /// Frames per second of each camera.
+    #[arg(long, default_value_t = 15.0)]
+    pub fps: f64,
+
+    /// Stop after this many seconds (default: run until Ctrl-C).
+    #[arg(long)]
+    pub seconds: Option<f64>,
+
+    /// Seconds between two statistics lines.
+    #[arg(long, default_value_t = 5.0)]
+    pub stats_interval: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

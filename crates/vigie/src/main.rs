@@ -5,7 +5,14 @@
 
 mod cameras;
 mod cli;
+mod client;
+mod demo;
+mod report;
+mod serve;
+mod server;
+mod source;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -25,20 +32,22 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 
     match cli.command {
         Command::Cameras => cameras::run(),
-        Command::Server(_) => not_yet("server"),
-        Command::Client(_) => not_yet("client"),
-        Command::Demo(_) => not_yet("demo"),
+        Command::Server(args) => server::run(args),
+        Command::Client(args) => client::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
 
-fn not_yet(what: &str) -> ExitCode {
-    eprintln!(
-        "vigie {what}: not implemented yet. The network layer (server, client, demo) \
-         is the next step of the project; see README.md, \"What works today\"."
-    );
-    ExitCode::from(EXIT_USAGE)
+/// The async runtime the network code runs on.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("vigie")
+        .build()
+        .expect("starting the tokio runtime")
 }

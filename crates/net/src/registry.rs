@@ -1,0 +1,455 @@
+//! The server's list of cameras, each with a *latest-frame slot*.
+//!
+//! Why a slot and not a queue? A queue between the socket and the window
+//! grows whenever the window is slower than the camera, and the picture
+//! shown falls further and further behind reality. A slot holds only the
+//! newest frame: a new frame *replaces* the old one. Whoever looks (the
+//! window, later the web page or the recorder) always sees the present, and
+//! a slow viewer can never slow down the socket reads. Replaced frames that
+//! nobody looked at are counted as drops.
+//!
+//! The registry also keeps each camera's state, so that a camera that went
+//! quiet is shown as such instead of as a frozen picture:
+//!
+//! ```text
+//!  connect ──▶ Online ──(no frame for stale_after)──▶ Stale
+//!                ▲                                     │
+//!                └────────────(a frame)────────────────┘
+//!  disconnect, or no frame for offline_after ──▶ Offline
+//! ```
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+use vigie_core::frame::now_us;
+use vigie_core::Frame;
+
+use crate::protocol::Refusal;
+use crate::stats::{Stats, StatsView};
+
+/// Which wire format a camera speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// vigie's protocol (hello, frames, heartbeats).
+    Native,
+    /// The report's Python format (pickled numpy arrays).
+    Legacy,
+}
+
+impl std::fmt::Display for Protocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Protocol::Native => "native",
+            Protocol::Legacy => "legacy",
+        })
+    }
+}
+
+/// How a camera is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CameraState {
+    /// Frames are arriving.
+    Online,
+    /// Connected, but no frame for a while.
+    Stale,
+    /// Disconnected, or silent for too long.
+    Offline,
+}
+
+impl std::fmt::Display for CameraState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CameraState::Online => "online",
+            CameraState::Stale => "stale",
+            CameraState::Offline => "offline",
+        })
+    }
+}
+
+/// When a camera turns stale, then offline, without frames.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifecycle {
+    pub stale_after: Duration,
+    pub offline_after: Duration,
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Lifecycle {
+            stale_after: Duration::from_secs(2),
+            offline_after: Duration::from_secs(10),
+        }
+    }
+}
+
+/// One camera as seen at one moment: what a viewer needs to draw its tile.
+#[derive(Debug, Clone)]
+pub struct CameraView {
+    pub name: String,
+    pub peer: SocketAddr,
+    pub protocol: Protocol,
+    pub state: CameraState,
+    /// How long the camera has been in this state.
+    pub state_for: Duration,
+    /// How old the newest frame is (`None` before the first frame).
+    pub last_frame_age: Option<Duration>,
+    /// The newest frame, if any arrived.
+    pub latest: Option<Frame>,
+    pub stats: StatsView,
+}
+
+struct Slot {
+    peer: SocketAddr,
+    protocol: Protocol,
+    connected: bool,
+    /// When the camera connected, or disconnected if it is not connected.
+    changed_at: Instant,
+    last_frame_at: Option<Instant>,
+    latest: Option<Frame>,
+    unread: bool,
+    stats: Stats,
+}
+
+struct Inner {
+    cameras: BTreeMap<String, Slot>,
+    consumers: usize,
+}
+
+/// The shared list of cameras. Cheap to clone: clones share the same list.
+#[derive(Clone)]
+pub struct Registry {
+    inner: Arc<Mutex<Inner>>,
+    changes: Arc<watch::Sender<u64>>,
+    max_cameras: usize,
+    lifecycle: Lifecycle,
+}
+
+impl Registry {
+    /// A registry that takes up to `max_cameras` connected cameras.
+    pub fn new(max_cameras: usize, lifecycle: Lifecycle) -> Registry {
+        Registry {
+            inner: Arc::new(Mutex::new(Inner {
+                cameras: BTreeMap::new(),
+                consumers: 0,
+            })),
+            changes: Arc::new(watch::channel(0).0),
+            max_cameras,
+            lifecycle,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave a slot half-written
+        // (every update is a few assignments), so a poisoned lock is usable.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Takes a camera in. The name must not belong to a connected camera;
+    /// an offline camera of the same name is taken over (it reconnected).
+    pub fn register(
+        &self,
+        name: &str,
+        peer: SocketAddr,
+        protocol: Protocol,
+    ) -> Result<CameraHandle, Refusal> {
+        let mut inner = self.lock();
+        if inner.cameras.get(name).is_some_and(|s| s.connected) {
+            return Err(Refusal::NameInUse(name.to_owned()));
+        }
+        let connected = inner.cameras.values().filter(|s| s.connected).count();
+        if connected >= self.max_cameras {
+            return Err(Refusal::ServerFull {
+                max: self.max_cameras as u32,
+            });
+        }
+        // Forget the longest-silent offline cameras so the list stays bounded.
+        while inner.cameras.len() >= 4 * self.max_cameras.max(1) {
+            let oldest = inner
+                .cameras
+                .iter()
+                .filter(|(_, s)| !s.connected)
+                .min_by_key(|(_, s)| s.changed_at)
+                .map(|(n, _)| n.clone());
+            match oldest {
+                Some(n) => inner.cameras.remove(&n),
+                None => break,
+            };
+        }
+        let now = Instant::now();
+        let slot = inner
+            .cameras
+            .entry(name.to_owned())
+            .or_insert_with(|| Slot {
+                peer,
+                protocol,
+                connected: true,
+                changed_at: now,
+                last_frame_at: None,
+                latest: None,
+                unread: false,
+                stats: Stats::default(),
+            });
+        slot.peer = peer;
+        slot.protocol = protocol;
+        slot.connected = true;
+        slot.changed_at = now;
+        slot.stats.reset_sequence();
+        drop(inner);
+        self.notify();
+        Ok(CameraHandle {
+            registry: self.clone(),
+            name: name.to_owned(),
+        })
+    }
+
+    fn notify(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver that wakes up when a frame arrives or a camera comes or
+    /// goes. It holds a counter, not a queue: a slow viewer that looks once
+    /// a second sees one change, never a backlog.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Declares a viewer: while at least one exists, frames replaced before
+    /// being read count as drops.
+    pub fn consumer(&self) -> Consumer {
+        self.lock().consumers += 1;
+        Consumer {
+            registry: self.clone(),
+        }
+    }
+
+    /// Every camera, by name, as it is now.
+    pub fn snapshot(&self) -> Vec<CameraView> {
+        self.snapshot_at(Instant::now())
+    }
+
+    /// Every camera as it will look at `now` (a clock that tests can move).
+    pub fn snapshot_at(&self, now: Instant) -> Vec<CameraView> {
+        self.snapshot_marking(false, now)
+    }
+
+    fn snapshot_marking(&self, mark_read: bool, now: Instant) -> Vec<CameraView> {
+        let mut inner = self.lock();
+        inner
+            .cameras
+            .iter_mut()
+            .map(|(name, s)| {
+                if mark_read {
+                    s.unread = false;
+                }
+                self.view(name, s, now)
+            })
+            .collect()
+    }
+
+    /// The newest frame of one camera.
+    pub fn latest(&self, name: &str) -> Option<Frame> {
+        self.lock().cameras.get(name).and_then(|s| s.latest.clone())
+    }
+
+    /// How many cameras are connected.
+    pub fn connected(&self) -> usize {
+        self.lock().cameras.values().filter(|s| s.connected).count()
+    }
+
+    fn view(&self, name: &str, s: &Slot, now: Instant) -> CameraView {
+        let since = |t: Instant| now.saturating_duration_since(t);
+        let last_frame_age = s.last_frame_at.map(since);
+        // Silence counts from the last frame, or from connecting if none came.
+        let silence = s.last_frame_at.map_or(since(s.changed_at), since);
+        let Lifecycle {
+            stale_after,
+            offline_after,
+        } = self.lifecycle;
+        let (state, state_for) = if !s.connected {
+            (CameraState::Offline, since(s.changed_at))
+        } else if silence >= offline_after {
+            (CameraState::Offline, silence - offline_after)
+        } else if silence >= stale_after {
+            (CameraState::Stale, silence - stale_after)
+        } else {
+            (CameraState::Online, since(s.changed_at))
+        };
+        CameraView {
+            name: name.to_owned(),
+            peer: s.peer,
+            protocol: s.protocol,
+            state,
+            state_for,
+            last_frame_age,
+            latest: s.latest.clone(),
+            stats: s.stats.view(now),
+        }
+    }
+}
+
+/// A connected camera's right to publish frames. Dropping it (when the
+/// connection ends, however it ends) marks the camera offline.
+pub struct CameraHandle {
+    registry: Registry,
+    name: String,
+}
+
+impl CameraHandle {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Puts `frame` in the camera's slot, replacing the previous one.
+    /// With `measure_latency`, the time since the frame's capture time is
+    /// recorded (only meaningful when the client stamped it).
+    pub fn publish(&self, frame: Frame, measure_latency: bool) {
+        let now = Instant::now();
+        let latency = measure_latency
+            .then(|| now_us().checked_sub(frame.captured_at_us()))
+            .flatten();
+        let mut inner = self.registry.lock();
+        let consumers = inner.consumers;
+        if let Some(slot) = inner.cameras.get_mut(&self.name) {
+            if slot.unread && consumers > 0 {
+                slot.stats.record_overwrite();
+            }
+            slot.stats
+                .record(now, frame.payload().len(), frame.sequence(), latency);
+            slot.last_frame_at = Some(now);
+            slot.latest = Some(frame);
+            slot.unread = true;
+        }
+        drop(inner);
+        self.registry.notify();
+    }
+}
+
+impl Drop for CameraHandle {
+    fn drop(&mut self) {
+        if let Some(slot) = self.registry.lock().cameras.get_mut(&self.name) {
+            slot.connected = false;
+            slot.changed_at = Instant::now();
+        }
+        self.registry.notify();
+    }
+}
+
+/// A viewer of the registry (see [`Registry::consumer`]).
+pub struct Consumer {
+    registry: Registry,
+}
+
+impl Consumer {
+    /// Every camera as it is now, marking their frames as seen.
+    pub fn snapshot(&self) -> Vec<CameraView> {
+        self.registry.snapshot_marking(true, Instant::now())
+    }
+}
+
+impl Drop for Consumer {
+    fn drop(&mut self) {
+        self.registry.lock().consumers -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigie_core::{FrameHeader, PixelFormat};
+
+    fn frame(name: &str, sequence: u64) -> Frame {
+        let header = FrameHeader {
+            camera: name.into(),
+            sequence,
+            captured_at_us: now_us(),
+            width: 1,
+            height: 1,
+            format: PixelFormat::Gray8,
+        };
+        Frame::new(header, vec![sequence as u8]).unwrap()
+    }
+
+    fn peer() -> SocketAddr {
+        "127.0.0.1:1000".parse().unwrap()
+    }
+
+    fn quick() -> Lifecycle {
+        Lifecycle {
+            stale_after: Duration::from_millis(30),
+            offline_after: Duration::from_millis(60),
+        }
+    }
+
+    #[test]
+    fn names_are_unique_while_connected_and_free_after() {
+        let reg = Registry::new(8, quick());
+        let a = reg.register("a", peer(), Protocol::Native).unwrap();
+        assert_eq!(
+            reg.register("a", peer(), Protocol::Native).err(),
+            Some(Refusal::NameInUse("a".into()))
+        );
+        drop(a);
+        assert_eq!(reg.snapshot()[0].state, CameraState::Offline);
+        assert!(reg.register("a", peer(), Protocol::Legacy).is_ok());
+    }
+
+    #[test]
+    fn a_full_server_refuses() {
+        let reg = Registry::new(2, quick());
+        let _a = reg.register("a", peer(), Protocol::Native).unwrap();
+        let _b = reg.register("b", peer(), Protocol::Native).unwrap();
+        assert_eq!(
+            reg.register("c", peer(), Protocol::Native).err(),
+            Some(Refusal::ServerFull { max: 2 })
+        );
+    }
+
+    #[test]
+    fn the_slot_keeps_only_the_newest_frame() {
+        let reg = Registry::new(8, quick());
+        let cam = reg.register("a", peer(), Protocol::Native).unwrap();
+        let viewer = reg.consumer();
+        for seq in 0..5 {
+            cam.publish(frame("a", seq), true);
+        }
+        let views = viewer.snapshot();
+        assert_eq!(views[0].latest.as_ref().unwrap().sequence(), 4);
+        // Four frames were replaced before the viewer looked.
+        assert_eq!(views[0].stats.drops, 4);
+        cam.publish(frame("a", 5), true);
+        assert_eq!(viewer.snapshot()[0].stats.drops, 4);
+    }
+
+    #[test]
+    fn silence_turns_stale_then_offline() {
+        let reg = Registry::new(8, quick());
+        let cam = reg.register("a", peer(), Protocol::Native).unwrap();
+        cam.publish(frame("a", 0), true);
+        let t = Instant::now();
+        let at = |ms| reg.snapshot_at(t + Duration::from_millis(ms)).remove(0);
+        assert_eq!(at(0).state, CameraState::Online);
+        assert_eq!(at(40).state, CameraState::Stale);
+        let view = at(80);
+        assert_eq!(view.state, CameraState::Offline);
+        assert!(view.last_frame_age.unwrap() >= Duration::from_millis(80));
+        assert!(view.state_for >= Duration::from_millis(20));
+        cam.publish(frame("a", 1), true);
+        assert_eq!(reg.snapshot()[0].state, CameraState::Online);
+    }
+
+    #[test]
+    fn subscribers_see_changes_without_a_queue() {
+        let reg = Registry::new(8, quick());
+        let mut rx = reg.subscribe();
+        let cam = reg.register("a", peer(), Protocol::Native).unwrap();
+        for seq in 0..100 {
+            cam.publish(frame("a", seq), true);
+        }
+        assert!(rx.has_changed().unwrap());
+        rx.borrow_and_update();
+        assert!(!rx.has_changed().unwrap());
+    }
+}

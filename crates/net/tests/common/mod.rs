@@ -1,0 +1,111 @@
+//! Shared helpers for the integration tests: a real server on a loopback
+//! port chosen by the OS, and real clients.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use vigie_camera::{Pipeline, TestPattern};
+use vigie_net::client::{self, Backoff, ClientConfig, ClientSummary};
+use vigie_net::registry::Lifecycle;
+use vigie_net::{CameraState, CameraView, Error, Registry, ServerConfig};
+
+/// A server running in the background of a test.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub registry: Registry,
+    pub shutdown: CancellationToken,
+    pub task: JoinHandle<()>,
+}
+
+pub fn quick_config() -> ServerConfig {
+    ServerConfig {
+        hello_timeout: Duration::from_secs(2),
+        read_timeout: Duration::from_secs(2),
+        heartbeat_interval: Duration::from_millis(200),
+        ..ServerConfig::default()
+    }
+}
+
+pub async fn start_server(config: ServerConfig, max_cameras: usize) -> TestServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    start_on(listener, config, max_cameras)
+}
+
+pub fn start_on(listener: TcpListener, config: ServerConfig, max_cameras: usize) -> TestServer {
+    let addr = listener.local_addr().unwrap();
+    let registry = Registry::new(max_cameras, Lifecycle::default());
+    let shutdown = CancellationToken::new();
+    let task = tokio::spawn(vigie_net::server::run(
+        listener,
+        config,
+        registry.clone(),
+        shutdown.clone(),
+    ));
+    TestServer {
+        addr,
+        registry,
+        shutdown,
+        task,
+    }
+}
+
+impl TestServer {
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        self.task.await.unwrap();
+    }
+
+    pub fn camera(&self, name: &str) -> Option<CameraView> {
+        self.registry
+            .snapshot()
+            .into_iter()
+            .find(|v| v.name == name)
+    }
+
+    pub fn frames_of(&self, name: &str) -> u64 {
+        self.camera(name).map_or(0, |v| v.stats.frames)
+    }
+
+    pub fn is_online(&self, name: &str) -> bool {
+        self.camera(name)
+            .is_some_and(|v| v.state == CameraState::Online)
+    }
+}
+
+/// Waits (up to a generous limit) for `cond` to hold. This is not a timing
+/// assertion: a slow machine only makes the test wait longer.
+pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let limit = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !cond() {
+        assert!(
+            tokio::time::Instant::now() < limit,
+            "gave up waiting for: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+pub fn client_config(addr: SocketAddr, fps: f64) -> ClientConfig {
+    ClientConfig {
+        fps,
+        backoff: Backoff::new(Duration::from_millis(50), Duration::from_millis(400)),
+        read_timeout: Duration::from_secs(3),
+        heartbeat_interval: Duration::from_millis(200),
+        ..ClientConfig::new(addr.to_string())
+    }
+}
+
+/// Starts a synthetic JPEG camera client in the background.
+pub fn spawn_camera(
+    config: ClientConfig,
+    name: &str,
+    stop: CancellationToken,
+) -> JoinHandle<Result<ClientSummary, Error>> {
+    let pattern = TestPattern::new(name, 64, 48, config.fps).unwrap();
+    let camera = Pipeline::new(pattern).jpeg(80).unwrap();
+    tokio::spawn(client::run(config, Box::new(camera), stop))
+}

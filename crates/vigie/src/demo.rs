@@ -1,0 +1,120 @@
+//! `vigie demo`: a server and N synthetic cameras in one process, talking
+//! over real loopback sockets, exactly as they would across two PCs.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+use vigie_camera::{Pipeline, TestPattern};
+use vigie_net::client::{self, ClientConfig};
+use vigie_net::registry::Lifecycle;
+use vigie_net::ServerConfig;
+
+use crate::cli::DemoArgs;
+use crate::serve::{self, Setup};
+use crate::EXIT_USAGE;
+
+/// Names and sizes of the demo cameras, cycled when more are asked for.
+const ROOMS: [(&str, u32, u32); 9] = [
+    ("entrée", 640, 480),
+    ("jardin", 320, 240),
+    ("garage", 1280, 720),
+    ("salon", 800, 600),
+    ("cuisine", 480, 360),
+    ("bureau", 960, 540),
+    ("cave", 320, 240),
+    ("grenier", 640, 360),
+    ("portail", 640, 480),
+];
+
+/// The name and size of demo camera `i`.
+pub fn room(i: usize) -> (String, u32, u32) {
+    let (name, w, h) = ROOMS[i % ROOMS.len()];
+    let name = match i / ROOMS.len() {
+        0 => name.to_owned(),
+        round => format!("{name}-{}", round + 1),
+    };
+    (name, w, h)
+}
+
+pub fn run(args: DemoArgs) -> ExitCode {
+    crate::runtime().block_on(async {
+        let listener = match serve::bind(args.listen).await {
+            Ok(l) => l,
+            Err(msg) if args.listen.port() != 0 => {
+                warn!("{msg}; using a free port instead");
+                match serve::bind(SocketAddr::new(args.listen.ip(), 0)).await {
+                    Ok(l) => l,
+                    Err(msg) => return fail(&msg),
+                }
+            }
+            Err(msg) => return fail(&msg),
+        };
+        let local = listener
+            .local_addr()
+            .expect("a bound socket has an address");
+        println!(
+            "vigie demo: server on {local}, {} synthetic cameras",
+            args.cameras
+        );
+        let shutdown = CancellationToken::new();
+        serve::cancel_on_signal(shutdown.clone());
+        if let Some(s) = args.seconds {
+            let stop = shutdown.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_secs_f64(s)).await;
+                stop.cancel();
+            });
+        }
+        let clients = shutdown.child_token();
+        for i in 0..args.cameras as usize {
+            let (name, w, h) = room(i);
+            let camera = match TestPattern::new(&name, w, h, args.fps) {
+                Ok(c) => Pipeline::new(c).jpeg(90).expect("90 is a valid quality"),
+                Err(e) => return fail(&e.to_string()),
+            };
+            let config = ClientConfig {
+                fps: args.fps,
+                ..ClientConfig::new(local.to_string())
+            };
+            let stop = clients.clone();
+            tokio::spawn(async move {
+                if let Err(e) = client::run(config, Box::new(camera), stop).await {
+                    warn!("demo camera {name:?}: {e}");
+                }
+            });
+        }
+        info!("press Ctrl-C to stop");
+        let setup = Setup {
+            config: ServerConfig::default(),
+            max_cameras: 128,
+            lifecycle: Lifecycle::default(),
+            stats_interval: Duration::from_secs_f64(args.stats_interval),
+        };
+        // Cameras stop first, so they say goodbye instead of being cut off.
+        let server_stop = CancellationToken::new();
+        let serving = tokio::spawn(serve::serve_headless(listener, setup, server_stop.clone()));
+        shutdown.cancelled().await;
+        clients.cancel();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        server_stop.cancel();
+        let _ = serving.await;
+        ExitCode::SUCCESS
+    })
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("vigie demo: {msg}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rooms_have_distinct_names() {
+        let names: std::collections::HashSet<String> = (0..64).map(|i| super::room(i).0).collect();
+        assert_eq!(names.len(), 64);
+    }
+}

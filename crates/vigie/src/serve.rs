@@ -1,0 +1,110 @@
+//! Running a server: bind, say where to connect, print stats, stop cleanly.
+//! Shared by `vigie server` and `vigie demo`.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tracing::info;
+use vigie_net::registry::Lifecycle;
+use vigie_net::{Registry, ServerConfig};
+
+use crate::report;
+
+/// Binds the listening socket, with an error a person can act on.
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, String> {
+    TcpListener::bind(addr).await.map_err(|e| {
+        let why = match e.kind() {
+            io::ErrorKind::AddrInUse => {
+                "the port is already in use (another vigie server? pick another with --listen)"
+                    .to_owned()
+            }
+            io::ErrorKind::AddrNotAvailable => {
+                "this machine has no such address (see `ip addr`, or use 0.0.0.0)".to_owned()
+            }
+            io::ErrorKind::PermissionDenied => {
+                "permission denied (ports below 1024 need administrator rights)".to_owned()
+            }
+            _ => e.to_string(),
+        };
+        format!("cannot listen on {addr}: {why}")
+    })
+}
+
+/// The addresses other PCs can use to reach `local`: every interface
+/// address when listening on 0.0.0.0 (or ::), else the one address.
+pub fn reachable_addresses(local: SocketAddr) -> Vec<SocketAddr> {
+    if !local.ip().is_unspecified() {
+        return vec![local];
+    }
+    let mut addrs: Vec<SocketAddr> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.ip())
+        .filter(|ip| {
+            matches!(
+                (ip, local.ip()),
+                (IpAddr::V4(_), IpAddr::V4(_)) | (_, IpAddr::V6(_))
+            )
+        })
+        .map(|ip| SocketAddr::new(ip, local.port()))
+        .collect();
+    // Addresses other PCs can reach first, loopback last.
+    addrs.sort_by_key(|a| (a.ip().is_loopback(), a.is_ipv6()));
+    addrs
+}
+
+/// Cancels `token` on Ctrl-C, or on SIGTERM on Unix.
+pub fn cancel_on_signal(token: CancellationToken) {
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut term = signal(SignalKind::terminate()).expect("installing a SIGTERM handler");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        info!("stopping…");
+        token.cancel();
+    });
+}
+
+/// How the server is set up.
+pub struct Setup {
+    pub config: ServerConfig,
+    pub max_cameras: usize,
+    pub lifecycle: Lifecycle,
+    pub stats_interval: Duration,
+}
+
+/// Serves on `listener` and prints stats lines until `shutdown`, then the
+/// summary table. Returns once every connection is closed.
+pub async fn serve_headless(listener: TcpListener, setup: Setup, shutdown: CancellationToken) {
+    let registry = Registry::new(setup.max_cameras, setup.lifecycle);
+    let server = tokio::spawn(vigie_net::server::run(
+        listener,
+        setup.config,
+        registry.clone(),
+        shutdown.clone(),
+    ));
+    let mut ticks = tokio::time::interval(setup.stats_interval.max(Duration::from_millis(100)));
+    ticks.tick().await; // the first tick is immediate: skip it
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = ticks.tick() => {
+                for view in registry.snapshot() {
+                    println!("{}", report::stats_line(&view));
+                }
+            }
+        }
+    }
+    let _ = server.await;
+    print!("{}", report::summary_table(&registry.snapshot()));
+}

@@ -1,0 +1,108 @@
+//! Turning `--source`, `--size`, `--format` and `--quality` into a camera.
+
+use vigie_camera::{Camera, Pipeline, TestPattern};
+
+use crate::cli::WireFormat;
+
+/// Where frames come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Test,
+    Webcam(u32),
+}
+
+pub fn parse_source(s: &str) -> Result<Source, String> {
+    match s.split_once(':') {
+        None if s == "test" => Ok(Source::Test),
+        None if s == "webcam" => Ok(Source::Webcam(0)),
+        Some(("webcam", index)) => index
+            .parse()
+            .map(Source::Webcam)
+            .map_err(|_| format!("webcam index {index:?} is not a number (try webcam:0)")),
+        _ => Err(format!(
+            "unknown source {s:?}: use `test` or `webcam[:INDEX]`"
+        )),
+    }
+}
+
+/// `640x480` → (640, 480).
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("size {s:?} is not WIDTHxHEIGHT (for example 640x480)");
+    let (w, h) = s.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    Ok((
+        w.trim().parse().map_err(|_| bad())?,
+        h.trim().parse().map_err(|_| bad())?,
+    ))
+}
+
+/// Opens the camera and wraps it so that it yields frames in `format`.
+pub fn open(
+    source: Source,
+    name: &str,
+    (width, height): (u32, u32),
+    fps: f64,
+    format: WireFormat,
+    quality: u8,
+) -> Result<Box<dyn Camera>, String> {
+    let camera: Box<dyn Camera> = match source {
+        Source::Test => {
+            Box::new(TestPattern::new(name, width, height, fps).map_err(|e| e.to_string())?)
+        }
+        Source::Webcam(index) => open_webcam(index, name, width, height, fps)?,
+    };
+    Ok(match format {
+        WireFormat::Jpeg => Box::new(
+            Pipeline::new(camera)
+                .jpeg(quality)
+                .map_err(|e| e.to_string())?,
+        ),
+        WireFormat::Raw => camera,
+    })
+}
+
+#[cfg(feature = "webcam")]
+fn open_webcam(
+    index: u32,
+    name: &str,
+    width: u32,
+    height: u32,
+    fps: f64,
+) -> Result<Box<dyn Camera>, String> {
+    use vigie_camera::webcam::{Webcam, WebcamSettings};
+    let settings = WebcamSettings {
+        index,
+        width,
+        height,
+        fps: fps.round().max(1.0) as u32,
+        name: name.to_owned(),
+    };
+    Ok(Box::new(Webcam::open(settings).map_err(|e| e.to_string())?))
+}
+
+#[cfg(not(feature = "webcam"))]
+fn open_webcam(_: u32, _: &str, _: u32, _: u32, _: f64) -> Result<Box<dyn Camera>, String> {
+    Err(
+        "this vigie was built without webcam support: rebuild with `--features webcam` \
+         (on Linux, install libclang-dev first), or use `--source test`"
+            .to_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_and_sizes_parse() {
+        assert_eq!(parse_source("test"), Ok(Source::Test));
+        assert_eq!(parse_source("webcam"), Ok(Source::Webcam(0)));
+        assert_eq!(parse_source("webcam:2"), Ok(Source::Webcam(2)));
+        assert!(parse_source("webcam:x")
+            .unwrap_err()
+            .contains("not a number"));
+        assert!(parse_source("usb").unwrap_err().contains("unknown source"));
+        assert_eq!(parse_size("640x480"), Ok((640, 480)));
+        assert!(parse_size("640").is_err());
+        assert!(parse_size("ax480").is_err());
+    }
+}
