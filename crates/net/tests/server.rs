@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 use vigie_core::pack;
 use vigie_net::protocol::{self, ClientMessage, Hello, Refusal, ServerMessage, MAGIC};
-use vigie_net::{CameraState, Error};
+use vigie_net::{CameraState, Error, Protocol, ServerConfig};
 
 fn hello(name: &str) -> Hello {
     Hello {
@@ -55,16 +55,16 @@ async fn closed_by_server(s: &mut TcpStream) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sixty_four_cameras_at_once() {
+async fn sixty_four_cameras_at_once_native_and_legacy() {
     let server = start_server(quick_config(), 128).await;
     let stop = CancellationToken::new();
     let clients: Vec<_> = (0..64)
         .map(|i| {
-            spawn_camera(
-                client_config(server.addr, 5.0),
-                &format!("cam{i:02}"),
-                stop.clone(),
-            )
+            let mut config = client_config(server.addr, 5.0);
+            if i % 4 == 0 {
+                config.protocol = Protocol::Legacy;
+            }
+            spawn_camera(config, &format!("cam{i:02}"), stop.clone())
         })
         .collect();
     eventually("64 cameras sending", || {
@@ -73,6 +73,13 @@ async fn sixty_four_cameras_at_once() {
     })
     .await;
     assert_eq!(server.registry.connected(), 64);
+    let legacy = server
+        .registry
+        .snapshot()
+        .iter()
+        .filter(|v| v.protocol == Protocol::Legacy)
+        .count();
+    assert_eq!(legacy, 16);
     stop.cancel();
     for c in clients {
         let summary = c.await.unwrap().unwrap();
@@ -237,4 +244,34 @@ async fn a_dns_failure_is_reported_and_retried() {
         source: std::io::Error::other("failure in name resolution"),
     };
     assert!(e.to_string().contains("no-such-host.invalid"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_peer_is_dropped_after_the_hello_timeout() {
+    let server = start_server(quick_config(), 8).await;
+    let mut silent = TcpStream::connect(server.addr).await.unwrap();
+    assert!(closed_by_server(&mut silent).await);
+    // Magic but no hello: the same.
+    let mut shy = TcpStream::connect(server.addr).await.unwrap();
+    shy.write_all(&MAGIC).await.unwrap();
+    assert!(closed_by_server(&mut shy).await);
+    assert!(server.registry.snapshot().is_empty());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_above_the_limit_are_closed_at_once() {
+    let config = ServerConfig {
+        max_connections: 2,
+        ..quick_config()
+    };
+    let server = start_server(config, 8).await;
+    let (_a, answer) = raw_hello(server.addr, hello("a")).await;
+    assert!(matches!(answer, ServerMessage::Accept(_)));
+    let (_b, answer) = raw_hello(server.addr, hello("b")).await;
+    assert!(matches!(answer, ServerMessage::Accept(_)));
+    let mut third = TcpStream::connect(server.addr).await.unwrap();
+    assert!(closed_by_server(&mut third).await);
+    assert_eq!(server.registry.connected(), 2);
+    server.stop().await;
 }

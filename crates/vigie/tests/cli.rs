@@ -35,3 +35,69 @@ fn a_bad_option_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("png"));
 }
+
+#[test]
+fn a_port_in_use_is_one_clear_line_and_exit_code_2() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = vigie(&["server", "--headless", "--listen", &addr]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("vigie server:"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("already in use"), "{err}");
+}
+
+#[test]
+fn an_address_this_machine_lacks_is_exit_code_2() {
+    // 192.0.2.1 is TEST-NET-1: never a local address. Nothing is sent to it.
+    let out = vigie(&["server", "--headless", "--listen", "192.0.2.1:8485"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such address"));
+    let out = vigie(&["server", "--listen", "not-an-address"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_client_with_a_bad_size_or_source_is_exit_code_2() {
+    let out = vigie(&["client", "--server", "127.0.0.1:1", "--size", "big"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WIDTHxHEIGHT"));
+    let out = vigie(&["client", "--server", "127.0.0.1:1", "--size", "8x8"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("16 to 3840"));
+}
+
+#[test]
+fn the_demo_runs_and_prints_its_cameras() {
+    let out = vigie(&[
+        "demo",
+        "--cameras",
+        "2",
+        "--seconds",
+        "3",
+        "--stats-interval",
+        "1",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The summary table lists both cameras with the frames they delivered.
+    for name in ["entrée", "jardin"] {
+        let row = text
+            .lines()
+            .rev()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{text}"));
+        let frames: u64 = row.split_whitespace().nth(3).unwrap().parse().unwrap();
+        assert!(frames > 0, "{row}");
+    }
+}
