@@ -26,6 +26,7 @@ pub mod jpeg;
 pub mod pack;
 pub mod png;
 pub mod serialize;
+pub mod time;
 pub mod transform;
 
 pub use error::Error;

@@ -21,11 +21,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Receive cameras and report on them (headless for now: the window comes with the viewer).
+    /// Receive cameras and show them live in a window (or print statistics with --headless).
     Server(ServerArgs),
     /// Capture frames (test pattern or webcam) and send them to a server.
     Client(ClientArgs),
-    /// Run a server and synthetic cameras in one process, over loopback.
+    /// Run a server, synthetic cameras and the live window in one process, over loopback.
     Demo(DemoArgs),
     /// List the webcams this machine has (needs the `webcam` cargo feature).
     Cameras,
@@ -37,8 +37,7 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)))]
     pub listen: SocketAddr,
 
-    /// Print statistics instead of opening a window (today the server is
-    /// always headless: the window arrives with the viewer).
+    /// Print statistics instead of opening the window.
     #[arg(long)]
     pub headless: bool,
 
@@ -128,9 +127,13 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 15.0)]
     pub fps: f64,
 
-    /// Stop after this many seconds (default: run until Ctrl-C).
+    /// Stop after this many seconds (default: run until Ctrl-C or Q).
     #[arg(long)]
     pub seconds: Option<f64>,
+
+    /// Print statistics instead of opening the window (automatic when there is no display).
+    #[arg(long)]
+    pub headless: bool,
 
     /// Seconds between two statistics lines.
     #[arg(long, default_value_t = 5.0)]

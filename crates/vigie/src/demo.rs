@@ -11,6 +11,7 @@ use vigie_camera::{Pipeline, TestPattern};
 use vigie_net::client::{self, ClientConfig};
 use vigie_net::registry::Lifecycle;
 use vigie_net::ServerConfig;
+use vigie_viewer::ViewerOptions;
 
 use crate::cli::DemoArgs;
 use crate::serve::{self, Setup};
@@ -40,69 +41,96 @@ pub fn room(i: usize) -> (String, u32, u32) {
 }
 
 pub fn run(args: DemoArgs) -> ExitCode {
-    crate::runtime().block_on(async {
-        let listener = match serve::bind(args.listen).await {
-            Ok(l) => l,
-            Err(msg) if args.listen.port() != 0 => {
-                warn!("{msg}; using a free port instead");
-                match serve::bind(SocketAddr::new(args.listen.ip(), 0)).await {
-                    Ok(l) => l,
-                    Err(msg) => return fail(&msg),
-                }
+    let runtime = crate::runtime();
+    let _guard = runtime.enter();
+    let listener = match runtime.block_on(serve::bind(args.listen)) {
+        Ok(l) => l,
+        Err(msg) if args.listen.port() != 0 => {
+            warn!("{msg}; using a free port instead");
+            match runtime.block_on(serve::bind(SocketAddr::new(args.listen.ip(), 0))) {
+                Ok(l) => l,
+                Err(msg) => return fail(&msg),
             }
-            Err(msg) => return fail(&msg),
+        }
+        Err(msg) => return fail(&msg),
+    };
+    let local = listener
+        .local_addr()
+        .expect("a bound socket has an address");
+    println!(
+        "vigie demo: server on {local}, {} synthetic cameras",
+        args.cameras
+    );
+    let shutdown = CancellationToken::new();
+    serve::cancel_on_signal(shutdown.clone());
+    if let Some(s) = args.seconds {
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs_f64(s)).await;
+            stop.cancel();
+        });
+    }
+    let setup = Setup {
+        config: ServerConfig::default(),
+        max_cameras: 128,
+        lifecycle: Lifecycle::default(),
+        stats_interval: Duration::from_secs_f64(args.stats_interval),
+    };
+    let running = serve::start(listener, &setup);
+    let cameras = shutdown.child_token();
+    for i in 0..args.cameras as usize {
+        let (name, w, h) = room(i);
+        let camera = match TestPattern::new(&name, w, h, args.fps) {
+            Ok(c) => Pipeline::new(c).jpeg(90).expect("90 is a valid quality"),
+            Err(e) => return fail(&e.to_string()),
         };
-        let local = listener
-            .local_addr()
-            .expect("a bound socket has an address");
+        let config = ClientConfig {
+            fps: args.fps,
+            ..ClientConfig::new(local.to_string())
+        };
+        let stop = cameras.clone();
+        tokio::spawn(async move {
+            if let Err(e) = client::run(config, Box::new(camera), stop).await {
+                warn!("demo camera {name:?}: {e}");
+            }
+        });
+    }
+
+    let mut headless = args.headless;
+    if !headless && !vigie_viewer::display_available() {
         println!(
-            "vigie demo: server on {local}, {} synthetic cameras",
-            args.cameras
+            "vigie demo: no display found, running headless (statistics below; Ctrl-C to stop)"
         );
-        let shutdown = CancellationToken::new();
-        serve::cancel_on_signal(shutdown.clone());
-        if let Some(s) = args.seconds {
-            let stop = shutdown.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(Duration::from_secs_f64(s)).await;
-                stop.cancel();
-            });
-        }
-        let clients = shutdown.child_token();
-        for i in 0..args.cameras as usize {
-            let (name, w, h) = room(i);
-            let camera = match TestPattern::new(&name, w, h, args.fps) {
-                Ok(c) => Pipeline::new(c).jpeg(90).expect("90 is a valid quality"),
-                Err(e) => return fail(&e.to_string()),
-            };
-            let config = ClientConfig {
-                fps: args.fps,
-                ..ClientConfig::new(local.to_string())
-            };
-            let stop = clients.clone();
-            tokio::spawn(async move {
-                if let Err(e) = client::run(config, Box::new(camera), stop).await {
-                    warn!("demo camera {name:?}: {e}");
-                }
-            });
-        }
-        info!("press Ctrl-C to stop");
-        let setup = Setup {
-            config: ServerConfig::default(),
-            max_cameras: 128,
-            lifecycle: Lifecycle::default(),
-            stats_interval: Duration::from_secs_f64(args.stats_interval),
+        headless = true;
+    }
+    if !headless {
+        let options = ViewerOptions {
+            title: format!("vigie demo — {} cameras", args.cameras),
+            listen_port: local.port(),
+            listen_addresses: vec![local.to_string()],
         };
-        // Cameras stop first, so they say goodbye instead of being cut off.
-        let server_stop = CancellationToken::new();
-        let serving = tokio::spawn(serve::serve_headless(listener, setup, server_stop.clone()));
-        shutdown.cancelled().await;
-        clients.cancel();
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        server_stop.cancel();
-        let _ = serving.await;
-        ExitCode::SUCCESS
-    })
+        info!("keys: 1-9 one camera, 0 grid, F fullscreen, S screenshot, Q quit");
+        let handle = runtime.handle().clone();
+        if let Err(e) =
+            vigie_viewer::run(running.registry.clone(), handle, options, shutdown.clone())
+        {
+            println!("vigie demo: {e}; running headless instead (Ctrl-C to stop)");
+            headless = true;
+        }
+    }
+    if headless {
+        info!("press Ctrl-C to stop");
+        runtime.block_on(serve::print_stats_until(
+            &running.registry,
+            setup.stats_interval,
+            &shutdown,
+        ));
+    }
+    // Cameras stop first, so they say goodbye instead of being cut off.
+    shutdown.cancel();
+    runtime.block_on(tokio::time::sleep(Duration::from_millis(200)));
+    runtime.block_on(serve::finish(running));
+    ExitCode::SUCCESS
 }
 
 fn fail(msg: &str) -> ExitCode {

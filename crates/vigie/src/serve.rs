@@ -83,17 +83,37 @@ pub struct Setup {
     pub stats_interval: Duration,
 }
 
-/// Serves on `listener` and prints stats lines until `shutdown`, then the
-/// summary table. Returns once every connection is closed.
-pub async fn serve_headless(listener: TcpListener, setup: Setup, shutdown: CancellationToken) {
+/// A server running in the background of the runtime.
+pub struct Running {
+    pub registry: Registry,
+    server: tokio::task::JoinHandle<()>,
+    stop: CancellationToken,
+}
+
+/// Starts serving on `listener`. Must be called inside the runtime.
+pub fn start(listener: TcpListener, setup: &Setup) -> Running {
     let registry = Registry::new(setup.max_cameras, setup.lifecycle);
+    let stop = CancellationToken::new();
     let server = tokio::spawn(vigie_net::server::run(
         listener,
-        setup.config,
+        setup.config.clone(),
         registry.clone(),
-        shutdown.clone(),
+        stop.clone(),
     ));
-    let mut ticks = tokio::time::interval(setup.stats_interval.max(Duration::from_millis(100)));
+    Running {
+        registry,
+        server,
+        stop,
+    }
+}
+
+/// Prints a statistics line per camera every `interval` until `shutdown`.
+pub async fn print_stats_until(
+    registry: &Registry,
+    interval: Duration,
+    shutdown: &CancellationToken,
+) {
+    let mut ticks = tokio::time::interval(interval.max(Duration::from_millis(100)));
     ticks.tick().await; // the first tick is immediate: skip it
     loop {
         tokio::select! {
@@ -105,6 +125,12 @@ pub async fn serve_headless(listener: TcpListener, setup: Setup, shutdown: Cance
             }
         }
     }
-    let _ = server.await;
-    print!("{}", report::summary_table(&registry.snapshot()));
+}
+
+/// Stops the server, waits for every connection to close, and prints the
+/// summary table.
+pub async fn finish(running: Running) {
+    running.stop.cancel();
+    let _ = running.server.await;
+    print!("{}", report::summary_table(&running.registry.snapshot()));
 }

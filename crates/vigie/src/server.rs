@@ -1,57 +1,87 @@
-//! `vigie server`: receive cameras, print their statistics.
+//! `vigie server`: receive cameras, show them in a window (or print their
+//! statistics with `--headless`).
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
-use tracing::info;
 use vigie_net::registry::Lifecycle;
 use vigie_net::ServerConfig;
+use vigie_viewer::ViewerOptions;
 
 use crate::cli::ServerArgs;
 use crate::serve::{self, Setup};
 use crate::EXIT_USAGE;
 
 pub fn run(args: ServerArgs) -> ExitCode {
-    if !args.headless {
-        info!("the live window arrives with the viewer; running headless for now");
+    if !args.headless && !vigie_viewer::display_available() {
+        eprintln!(
+            "vigie server: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); \
+             use `vigie server --headless` to run without a window"
+        );
+        return ExitCode::from(EXIT_USAGE);
     }
     let runtime = crate::runtime();
-    runtime.block_on(async {
-        let listener = match serve::bind(args.listen).await {
-            Ok(l) => l,
-            Err(msg) => {
-                eprintln!("vigie server: {msg}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-        };
-        let local = listener
-            .local_addr()
-            .expect("a bound socket has an address");
-        println!("vigie server listening on {local}");
-        for addr in serve::reachable_addresses(local) {
-            println!("  cameras can connect to {addr}   (vigie client --server {addr})");
+    let listener = match runtime.block_on(serve::bind(args.listen)) {
+        Ok(l) => l,
+        Err(msg) => {
+            eprintln!("vigie server: {msg}");
+            return ExitCode::from(EXIT_USAGE);
         }
-        let shutdown = CancellationToken::new();
-        serve::cancel_on_signal(shutdown.clone());
-        let setup = Setup {
-            config: ServerConfig {
-                max_connections: args.max_cameras as usize * 2,
-                max_message: args.max_frame_size,
-                hello_timeout: secs(args.hello_timeout),
-                read_timeout: secs(args.read_timeout),
-                ..ServerConfig::default()
-            },
-            max_cameras: args.max_cameras as usize,
-            lifecycle: Lifecycle {
-                stale_after: secs(args.stale_after),
-                offline_after: secs(args.offline_after),
-            },
-            stats_interval: secs(args.stats_interval),
+    };
+    let local = listener
+        .local_addr()
+        .expect("a bound socket has an address");
+    println!("vigie server listening on {local}");
+    let reachable = serve::reachable_addresses(local);
+    for addr in &reachable {
+        println!("  cameras can connect to {addr}   (vigie client --server {addr})");
+    }
+    let setup = Setup {
+        config: ServerConfig {
+            max_connections: args.max_cameras as usize * 2,
+            max_message: args.max_frame_size,
+            hello_timeout: secs(args.hello_timeout),
+            read_timeout: secs(args.read_timeout),
+            ..ServerConfig::default()
+        },
+        max_cameras: args.max_cameras as usize,
+        lifecycle: Lifecycle {
+            stale_after: secs(args.stale_after),
+            offline_after: secs(args.offline_after),
+        },
+        stats_interval: secs(args.stats_interval),
+    };
+    let _guard = runtime.enter();
+    let shutdown = CancellationToken::new();
+    serve::cancel_on_signal(shutdown.clone());
+    let running = serve::start(listener, &setup);
+    let mut code = ExitCode::SUCCESS;
+    if args.headless {
+        runtime.block_on(serve::print_stats_until(
+            &running.registry,
+            setup.stats_interval,
+            &shutdown,
+        ));
+    } else {
+        let options = ViewerOptions {
+            title: format!("vigie — port {}", local.port()),
+            listen_port: local.port(),
+            listen_addresses: reachable.iter().map(|a| a.to_string()).collect(),
         };
-        serve::serve_headless(listener, setup, shutdown).await;
-        ExitCode::SUCCESS
-    })
+        let viewer = vigie_viewer::run(
+            running.registry.clone(),
+            runtime.handle().clone(),
+            options,
+            shutdown.clone(),
+        );
+        if let Err(e) = viewer {
+            eprintln!("vigie server: {e}; use `vigie server --headless` to run without a window");
+            code = ExitCode::from(EXIT_USAGE);
+        }
+    }
+    runtime.block_on(serve::finish(running));
+    code
 }
 
 pub fn secs(s: f64) -> Duration {

@@ -75,6 +75,7 @@ fn a_client_with_a_bad_size_or_source_is_exit_code_2() {
 fn the_demo_runs_and_prints_its_cameras() {
     let out = vigie(&[
         "demo",
+        "--headless",
         "--cameras",
         "2",
         "--seconds",
@@ -100,4 +101,18 @@ fn the_demo_runs_and_prints_its_cameras() {
         let frames: u64 = row.split_whitespace().nth(3).unwrap().parse().unwrap();
         assert!(frames > 0, "{row}");
     }
+}
+
+#[test]
+fn a_server_without_display_suggests_headless_and_exits_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(["server", "--listen", "127.0.0.1:0"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--headless"), "{err}");
 }

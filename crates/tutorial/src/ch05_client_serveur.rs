@@ -1,0 +1,129 @@
+//! Chapitre 5, le modèle client-serveur : pourquoi le serveur du rapport ne
+//! servait qu'un client, et un serveur d'écho qui en sert plusieurs à la
+//! fois, une tâche tokio par client.
+
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Compare les deux serveurs.
+pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
+    writeln!(out, "Le serveur du rapport : un seul accept()")?;
+    only_the_first(out)?;
+    writeln!(out)?;
+    writeln!(out, "Le serveur de vigie : une tâche par client")?;
+    crate::block_on(everyone(out))?;
+    Ok(())
+}
+
+// ANCHOR: un_seul
+/// Le serveur du rapport, en Rust : UN accept(), puis une boucle qui ne lit
+/// que ce client-là, jusqu'à ce qu'il parte.
+fn serve_only_the_first(listener: TcpListener) -> io::Result<()> {
+    let (mut socket, _peer) = listener.accept()?; // une seule fois !
+    let mut buf = [0u8; 64];
+    loop {
+        let n = socket.read(&mut buf)?;
+        if n == 0 {
+            return Ok(()); // le client est parti : le serveur s'arrête
+        }
+        socket.write_all(&buf[..n].to_ascii_uppercase())?;
+    }
+}
+// ANCHOR_END: un_seul
+
+/// Envoie `text` et attend la réponse au plus `patience`.
+fn ask(socket: &mut TcpStream, text: &str, patience: Duration) -> io::Result<Option<String>> {
+    socket.write_all(text.as_bytes())?;
+    socket.set_read_timeout(Some(patience))?;
+    let mut buf = [0u8; 64];
+    match socket.read(&mut buf) {
+        Ok(n) => Ok(Some(String::from_utf8_lossy(&buf[..n]).into_owned())),
+        // Unix dit WouldBlock, Windows TimedOut : dans les deux cas, rien n'est venu.
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn only_the_first(out: &mut dyn Write) -> anyhow::Result<()> {
+    // ANCHOR: demo_un_seul
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let address = listener.local_addr()?;
+    let server = thread::spawn(move || serve_only_the_first(listener));
+
+    let patience = Duration::from_millis(300);
+    let mut first = TcpStream::connect(address)?;
+    let answer = ask(&mut first, "salon", patience)?;
+    writeln!(out, "  caméra 1 : envoyé \"salon\", réponse {answer:?}")?;
+
+    // La connexion de la deuxième caméra réussit (le système l'accepte en
+    // file d'attente)… mais personne ne lira jamais ce qu'elle envoie.
+    let mut second = TcpStream::connect(address)?;
+    let answer = ask(&mut second, "jardin", patience)?;
+    writeln!(out, "  caméra 2 : envoyé \"jardin\", réponse {answer:?}")?;
+    // ANCHOR_END: demo_un_seul
+
+    drop(first); // la caméra 1 part : le serveur du rapport s'arrête
+    server
+        .join()
+        .map_err(|_| anyhow::anyhow!("le fil du serveur a paniqué"))??;
+    writeln!(
+        out,
+        "  la caméra 1 est partie : le serveur s'est arrêté sans jamais lire la caméra 2"
+    )?;
+    Ok(())
+}
+
+// ANCHOR: plusieurs
+/// Un serveur d'écho qui sert tous ses clients à la fois : chaque connexion
+/// acceptée part dans sa propre tâche, et la boucle retourne aussitôt à
+/// accept() pour le client suivant.
+async fn serve_everyone(listener: tokio::net::TcpListener) -> io::Result<()> {
+    loop {
+        let (mut socket, _peer) = listener.accept().await?;
+        tokio::spawn(async move {
+            let mut buf = [0u8; 64];
+            loop {
+                let n = match socket.read(&mut buf).await {
+                    Ok(0) | Err(_) => return, // ce client est parti
+                    Ok(n) => n,
+                };
+                let upper = buf[..n].to_ascii_uppercase();
+                if socket.write_all(&upper).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+// ANCHOR_END: plusieurs
+
+async fn everyone(out: &mut dyn Write) -> anyhow::Result<()> {
+    // ANCHOR: demo_plusieurs
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let server = tokio::spawn(serve_everyone(listener));
+
+    // Trois caméras se connectent en même temps, et restent connectées.
+    let mut cameras = Vec::new();
+    for name in ["salon", "jardin", "garage"] {
+        cameras.push(tokio::spawn(async move {
+            let mut socket = tokio::net::TcpStream::connect(address).await?;
+            socket.write_all(name.as_bytes()).await?;
+            let mut buf = [0u8; 64];
+            let n = socket.read(&mut buf).await?;
+            let answer = String::from_utf8_lossy(&buf[..n]).into_owned();
+            Ok::<_, io::Error>((name, answer))
+        }));
+    }
+    for camera in cameras {
+        let (name, answer) = camera.await??;
+        writeln!(out, "  {name:<6} : envoyé {name:?}, réponse {answer:?}")?;
+    }
+    server.abort(); // fin de la démonstration
+    // ANCHOR_END: demo_plusieurs
+    Ok(())
+}

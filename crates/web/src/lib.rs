@@ -1,0 +1,194 @@
+//! # vigie-web: the server's cameras in a web browser, VLC or Prometheus
+//!
+//! The TCP server of `vigie-net` fills a [`Registry`]: one *latest-frame
+//! slot* per camera. This crate reads that registry and serves it over HTTP,
+//! so that any device on the network can watch without installing anything:
+//!
+//! | Path | What | Module |
+//! |------|------|--------|
+//! | `/` | a live page of every camera (HTML, CSS and JS built into the binary) | `page` |
+//! | `/ws` | the page's feed: every camera over **one** WebSocket | `live` |
+//! | `/api/cameras` | the cameras and their statistics, as JSON | `api` |
+//! | `/cameras/{name}/snapshot.jpg` | the newest picture | `routes` |
+//! | `/cameras/{name}/stream.mjpg` | a live MJPEG stream (VLC, ffmpeg, Home Assistant) | `mjpeg` |
+//! | `/metrics` | Prometheus metrics | `metrics` |
+//! | `/healthz` | "the server answers": for supervisors, never behind a password | `routes` |
+//!
+//! Three ideas run through it.
+//!
+//! **Pictures are JPEG on the wire, encoded at most once.** Browsers and
+//! players understand JPEG, and most cameras already send JPEG: their bytes
+//! are served exactly as they arrived (the frame's payload is a
+//! reference-counted [`bytes::Bytes`], so a hundred viewers share one copy).
+//! A raw camera (RGB, BGR, grey) is encoded once per frame, whoever watches,
+//! by a small cache keyed by the frame's sequence number (`jpeg_cache`).
+//! Encoding per viewer would make the CPU cost grow with the audience.
+//!
+//! **Each viewer is paced by its own connection.** Nothing is queued for a
+//! viewer: it waits for "something changed" ([`Registry::subscribe`]), then
+//! takes the *newest* frame, if it has not sent it yet. A viewer on a slow
+//! phone gets fewer frames, never late ones, and it cannot slow down the
+//! cameras or the other viewers: the same latest-frame idea as the registry.
+//!
+//! **Off by default to strangers.** The server listens on loopback unless
+//! told otherwise; listening on the network without a password prints a
+//! warning ([`warn_if_exposed`]); with a user and password, every path but
+//! `/healthz` needs HTTP Basic auth (`auth`). Camera names from URLs are only
+//! ever looked up in the registry, never used as file paths.
+
+mod api;
+mod auth;
+mod error;
+mod jpeg_cache;
+mod live;
+mod metrics;
+mod mjpeg;
+mod page;
+mod routes;
+mod server;
+
+use std::fmt;
+use std::net::SocketAddr;
+
+pub use error::WebError;
+pub use server::{serve, GRACE, MAX_CONNECTIONS};
+pub use vigie_net::Registry;
+
+/// The user name when only a password is given.
+pub const DEFAULT_USER: &str = "vigie";
+
+/// The environment variable that can hold the password, so that it does
+/// not show in the process list as a command-line argument would.
+pub const PASSWORD_ENV: &str = "VIGIE_HTTP_PASSWORD";
+
+/// How the HTTP side is set up.
+#[derive(Clone)]
+pub struct WebConfig {
+    /// The Basic auth user name; [`DEFAULT_USER`] if only a password is set.
+    pub user: Option<String>,
+    /// The Basic auth password: with it, every path but `/healthz` needs
+    /// credentials. Without it, anyone who reaches the port can watch.
+    pub password: Option<String>,
+    /// The cameras' TCP port, shown on the page while no camera is there
+    /// ("en attente de caméras sur le port 8485").
+    pub listen_port_for_display: u16,
+}
+
+impl Default for WebConfig {
+    fn default() -> WebConfig {
+        WebConfig {
+            user: None,
+            password: None,
+            listen_port_for_display: 8485,
+        }
+    }
+}
+
+// Written by hand so that a password never reaches a log line.
+impl fmt::Debug for WebConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebConfig")
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .field("listen_port_for_display", &self.listen_port_for_display)
+            .finish()
+    }
+}
+
+impl WebConfig {
+    /// The credentials to require, if any: `None` means the page is open.
+    /// A user without a password, an empty password or a user name with
+    /// a colon is an error (call it early to report bad options).
+    pub fn credentials(&self) -> Result<Option<(String, String)>, WebError> {
+        match (&self.user, &self.password) {
+            (_, Some(p)) if p.is_empty() => Err(WebError::EmptyPassword),
+            (Some(u), _) if u.contains(':') => Err(WebError::ColonInUser),
+            (Some(_), None) => Err(WebError::MissingPassword),
+            (None, None) => Ok(None),
+            (user, Some(p)) => Ok(Some((
+                user.clone().unwrap_or_else(|| DEFAULT_USER.to_owned()),
+                p.clone(),
+            ))),
+        }
+    }
+
+    /// Whether Basic auth is on.
+    pub fn auth_enabled(&self) -> bool {
+        matches!(self.credentials(), Ok(Some(_)))
+    }
+}
+
+/// Warns (with `tracing::warn!`) when `addr` can be reached from other
+/// machines and no password is set; returns whether it warned.
+///
+/// Loopback (`127.0.0.1`, `::1`) is reachable from this machine only. Any
+/// other address, and above all `0.0.0.0`, lets everyone on the network
+/// watch the cameras.
+pub fn warn_if_exposed(addr: SocketAddr, config: &WebConfig) -> bool {
+    if addr.ip().is_loopback() || config.auth_enabled() {
+        return false;
+    }
+    tracing::warn!(
+        "the web page on http://{addr} is open to anyone who can reach this address: \
+         every camera can be watched without a password. Set --http-user and \
+         --http-password (or {PASSWORD_ENV}), or listen on 127.0.0.1"
+    );
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(user: Option<&str>, password: Option<&str>) -> WebConfig {
+        WebConfig {
+            user: user.map(str::to_owned),
+            password: password.map(str::to_owned),
+            ..WebConfig::default()
+        }
+    }
+
+    #[test]
+    fn credentials_need_a_password() {
+        assert!(config(None, None).credentials().unwrap().is_none());
+        assert_eq!(
+            config(None, Some("pw")).credentials().unwrap(),
+            Some(("vigie".into(), "pw".into()))
+        );
+        assert_eq!(
+            config(Some("ana"), Some("pw")).credentials().unwrap(),
+            Some(("ana".into(), "pw".into()))
+        );
+        assert!(matches!(
+            config(Some("ana"), None).credentials(),
+            Err(WebError::MissingPassword)
+        ));
+        assert!(matches!(
+            config(Some("ana"), Some("")).credentials(),
+            Err(WebError::EmptyPassword)
+        ));
+        assert!(matches!(
+            config(Some("a:b"), Some("pw")).credentials(),
+            Err(WebError::ColonInUser)
+        ));
+    }
+
+    #[test]
+    fn only_open_non_loopback_addresses_warn() {
+        let open = config(None, None);
+        let locked = config(Some("ana"), Some("pw"));
+        let lan: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert!(warn_if_exposed(lan, &open));
+        assert!(!warn_if_exposed(lan, &locked));
+        assert!(!warn_if_exposed("127.0.0.1:8080".parse().unwrap(), &open));
+        assert!(!warn_if_exposed("[::1]:8080".parse().unwrap(), &open));
+        assert!(warn_if_exposed("192.168.1.20:8080".parse().unwrap(), &open));
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        let shown = format!("{:?}", config(Some("ana"), Some("secret")));
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("hidden"));
+    }
+}

@@ -1,0 +1,232 @@
+//! `/ws`: the page's live feed, every camera over one WebSocket.
+//!
+//! Why not one `<img src="stream.mjpg">` per tile? A browser opens at most
+//! six HTTP/1.1 connections to one host, and an MJPEG stream holds its
+//! connection forever: the seventh camera would never load, and neither
+//! would anything else from the server. One WebSocket carries them all.
+//!
+//! The server sends two kinds of messages:
+//! - **binary**, one per frame: `01`, the camera name's length (one byte),
+//!   the name in UTF-8, then the JPEG file;
+//! - **text**, once a second: the `/api/cameras` document with
+//!   `"type": "state"`, from which the page draws captions and states.
+//!
+//! and the page answers each picture with a **text** message holding the
+//! camera's name once it has *drawn* it. Until then that camera gets no new
+//! frame (for at most [`ACK_TIMEOUT`]). That is the pacing: a phone that
+//! decodes 3 pictures a second receives 3 per camera, always the newest,
+//! instead of a growing pile it would chew through late. The socket gives
+//! the same pacing for a slow network: a send waits until the data is in
+//! the kernel's buffer, and meanwhile newer frames simply replace older ones
+//! in the registry.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::{BufMut, Bytes, BytesMut};
+use serde::Serialize;
+
+use crate::api::CamerasJson;
+use crate::jpeg_cache::FrameKey;
+use crate::metrics::ViewerKind;
+use crate::routes::App;
+
+/// How long a camera waits for the page to say it drew the last picture
+/// before it is sent a new one anyway (a lost answer must not freeze it).
+pub(crate) const ACK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How often the state document goes out.
+const STATE_EVERY: Duration = Duration::from_secs(1);
+
+/// The first byte of a frame message.
+pub(crate) const FRAME_MESSAGE: u8 = 1;
+
+pub(crate) async fn upgrade(
+    State(app): State<App>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "origine refusée\n").into_response();
+    }
+    ws.max_message_size(64 * 1024)
+        .on_upgrade(move |socket| async move {
+            let _guard = app.metrics.viewer(ViewerKind::WebSocket);
+            if let Err(e) = Feed::new(app).run(socket).await {
+                tracing::debug!("websocket viewer gone: {e}");
+            }
+        })
+}
+
+/// A WebSocket is not bound by the same-origin policy: any page the user
+/// visits could open one to this server and watch the cameras with the
+/// user's saved password. Browsers always send `Origin`, so a connection
+/// from another site is refused; clients that are not browsers send none.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin = origin.to_str().ok().and_then(|o| o.split_once("://"));
+    match (origin, host) {
+        (Some((_, origin_host)), Some(host)) => origin_host.eq_ignore_ascii_case(host),
+        _ => false,
+    }
+}
+
+#[derive(Serialize)]
+struct StateMessage {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    doc: CamerasJson,
+}
+
+/// One page's feed.
+struct Feed {
+    app: App,
+    /// The cameras, as of the last state message.
+    names: Vec<String>,
+    /// The last frame sent to this page, per camera.
+    sent: HashMap<String, FrameKey>,
+    /// Cameras whose last picture the page has not drawn yet, and since when.
+    waiting: HashMap<String, Instant>,
+}
+
+type WsResult = Result<(), axum::Error>;
+
+impl Feed {
+    fn new(app: App) -> Feed {
+        Feed {
+            app,
+            names: Vec::new(),
+            sent: HashMap::new(),
+            waiting: HashMap::new(),
+        }
+    }
+
+    async fn run(mut self, mut socket: WebSocket) -> WsResult {
+        let mut changes = self.app.registry.subscribe();
+        let mut ticks = tokio::time::interval(STATE_EVERY);
+        let shutdown = self.app.shutdown.clone();
+        loop {
+            // Sending can wait on a slow page: the shutdown must not.
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                sent = self.send_frames(&mut socket) => sent?,
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = ticks.tick() => {
+                    tokio::select! {
+                        _ = shutdown.cancelled() => break,
+                        sent = self.send_state(&mut socket) => sent?,
+                    }
+                }
+                changed = changes.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                    changes.borrow_and_update();
+                }
+                message = socket.recv() => match message {
+                    Some(Ok(Message::Text(name))) => {
+                        self.waiting.remove(name.as_str());
+                    }
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
+                    Some(Ok(_)) => {}
+                },
+            }
+        }
+        // Best effort: the page may already be gone.
+        let _ = socket.send(Message::Close(None)).await;
+        Ok(())
+    }
+
+    /// The state document; also refreshes the list of cameras and forgets
+    /// answers that never came.
+    async fn send_state(&mut self, socket: &mut WebSocket) -> WsResult {
+        let doc = CamerasJson::now(&self.app.registry, self.app.camera_port);
+        self.names = doc.cameras.iter().map(|c| c.name.clone()).collect();
+        let known: HashSet<&String> = self.names.iter().collect();
+        self.sent.retain(|name, _| known.contains(name));
+        self.waiting
+            .retain(|name, since| known.contains(name) && since.elapsed() < ACK_TIMEOUT);
+        let text = serde_json::to_string(&StateMessage { kind: "state", doc })
+            .map_err(axum::Error::new)?;
+        socket.send(Message::Text(text.into())).await
+    }
+
+    /// The newest frame of every camera whose last picture was drawn, if
+    /// this page has not had it yet.
+    async fn send_frames(&mut self, socket: &mut WebSocket) -> WsResult {
+        for name in self.names.clone() {
+            if self.waiting.contains_key(&name) {
+                continue;
+            }
+            let Some(frame) = self.app.registry.latest(&name) else {
+                continue;
+            };
+            let key = FrameKey::of(&frame);
+            if self.sent.get(&name) == Some(&key) {
+                continue;
+            }
+            self.sent.insert(name.clone(), key);
+            let jpeg = match self.app.cache.jpeg(&frame).await {
+                Ok(jpeg) => jpeg,
+                Err(e) => {
+                    tracing::debug!(camera = %name, "websocket: {e}");
+                    continue;
+                }
+            };
+            socket.send(Message::Binary(frame_message(&name, &jpeg))).await?;
+            self.waiting.insert(name, Instant::now());
+        }
+        Ok(())
+    }
+}
+
+/// `01`, name length, name, JPEG.
+pub(crate) fn frame_message(name: &str, jpeg: &[u8]) -> Bytes {
+    // Names are at most 64 bytes (vigie_core::frame::MAX_NAME_LEN).
+    let name = &name.as_bytes()[..name.len().min(255)];
+    let mut message = BytesMut::with_capacity(2 + name.len() + jpeg.len());
+    message.put_u8(FRAME_MESSAGE);
+    message.put_u8(name.len() as u8);
+    message.put_slice(name);
+    message.put_slice(jpeg);
+    message.freeze()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn a_frame_message_is_tagged_with_its_camera() {
+        let m = frame_message("salon", &[0xFF, 0xD8, 0xFF, 0xD9]);
+        assert_eq!(&m[..], b"\x01\x05salon\xFF\xD8\xFF\xD9");
+    }
+
+    #[test]
+    fn other_sites_cannot_open_the_feed() {
+        let headers = |origin: Option<&'static str>| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, HeaderValue::from_static("192.168.1.20:8080"));
+            if let Some(o) = origin {
+                h.insert(header::ORIGIN, HeaderValue::from_static(o));
+            }
+            h
+        };
+        assert!(same_origin(&headers(None)));
+        assert!(same_origin(&headers(Some("http://192.168.1.20:8080"))));
+        assert!(!same_origin(&headers(Some("http://evil.example"))));
+        assert!(!same_origin(&headers(Some("http://192.168.1.20:9999"))));
+        assert!(!same_origin(&headers(Some("null"))));
+    }
+}

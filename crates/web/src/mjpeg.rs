@@ -1,0 +1,153 @@
+//! `/cameras/{name}/stream.mjpg`: a camera as an MJPEG stream.
+//!
+//! MJPEG over HTTP is the oldest way to show live video on the web, and
+//! still the one that works everywhere: an `<img>` tag in any browser, VLC,
+//! ffmpeg, Home Assistant's "MJPEG IP camera", most NVRs. It needs no codec
+//! beyond JPEG and no player: the response is one endless
+//! `multipart/x-mixed-replace` body, each part a complete JPEG that
+//! *replaces* the previous one on screen:
+//!
+//! ```text
+//! HTTP/1.1 200 OK
+//! Content-Type: multipart/x-mixed-replace; boundary=vigieframe
+//!
+//! --vigieframe
+//! Content-Type: image/jpeg
+//! Content-Length: 41230
+//!
+//! <41 230 bytes of JPEG>
+//! --vigieframe
+//! Content-Type: image/jpeg
+//! …
+//! ```
+//!
+//! Each part is followed at once by the next boundary: a browser draws a
+//! part only when it sees the boundary that ends it, so sending the
+//! boundary *before* each picture, as many servers do, would keep every
+//! picture on hold until the next one arrives.
+//!
+//! The stream is pulled, not pushed: the HTTP layer asks for the next part
+//! only when the previous one has gone into the socket. So a viewer on a
+//! slow link is asked less often, and each time gets the newest frame;
+//! frames it had no time for are never queued for it. A reader that stops
+//! reading altogether just stops asking: the cameras and the other viewers
+//! do not notice.
+
+use std::convert::Infallible;
+
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::stream::{self, StreamExt};
+use tokio::sync::watch;
+
+use crate::jpeg_cache::FrameKey;
+use crate::metrics::{ViewerGuard, ViewerKind};
+use crate::routes::{unknown_camera, App};
+
+/// The separator between parts (any string that cannot occur in the parts'
+/// headers would do; JPEG data is delimited by Content-Length anyway).
+pub(crate) const BOUNDARY: &str = "vigieframe";
+
+pub(crate) async fn stream(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Some(name) = app.known_camera(path) else {
+        return unknown_camera();
+    };
+    let viewer = Viewer {
+        changes: app.registry.subscribe(),
+        _guard: app.metrics.viewer(ViewerKind::Mjpeg),
+        app,
+        name,
+        sent: None,
+    };
+    let opening = stream::once(async { Bytes::from(format!("--{BOUNDARY}\r\n")) });
+    let parts = stream::unfold(viewer, |mut v| async move {
+        let part = v.next_part().await?;
+        Some((stream::iter(part), v))
+    })
+    .flatten();
+    let body = Body::from_stream(opening.chain(parts).map(Ok::<_, Infallible>));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                format!("multipart/x-mixed-replace; boundary={BOUNDARY}"),
+            ),
+            (header::CACHE_CONTROL, "no-cache, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// One MJPEG viewer: which camera, and which frame it sent last.
+struct Viewer {
+    app: App,
+    name: String,
+    changes: watch::Receiver<u64>,
+    sent: Option<FrameKey>,
+    _guard: ViewerGuard,
+}
+
+impl Viewer {
+    /// Waits for a frame this viewer has not sent, and returns it as a
+    /// part: `None` ends the stream (the server is stopping).
+    async fn next_part(&mut self) -> Option<[Bytes; 3]> {
+        loop {
+            // Mark the change counter as seen *before* looking, so that a
+            // frame arriving right after the look still wakes us up.
+            self.changes.borrow_and_update();
+            if let Some(frame) = self.app.registry.latest(&self.name) {
+                let key = FrameKey::of(&frame);
+                if self.sent != Some(key) {
+                    self.sent = Some(key);
+                    match self.app.cache.jpeg(&frame).await {
+                        Ok(jpeg) => return Some(part(jpeg)),
+                        Err(e) => tracing::debug!(camera = %self.name, "mjpeg: {e}"),
+                    }
+                }
+            }
+            tokio::select! {
+                _ = self.app.shutdown.cancelled() => return None,
+                changed = self.changes.changed() => changed.ok()?,
+            }
+        }
+    }
+}
+
+/// A part: its headers, the JPEG (shared, not copied) and the boundary
+/// that ends it.
+pub(crate) fn part(jpeg: Bytes) -> [Bytes; 3] {
+    let head = format!(
+        "Content-Type: image/jpeg\r\nContent-Length: {}\r\n\r\n",
+        jpeg.len()
+    );
+    [
+        Bytes::from(head),
+        jpeg,
+        Bytes::from(format!("\r\n--{BOUNDARY}\r\n")),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_is_headers_jpeg_and_the_next_boundary() {
+        let jpeg = Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xD9]);
+        let [head, body, tail] = part(jpeg.clone());
+        assert_eq!(
+            &head[..],
+            b"Content-Type: image/jpeg\r\nContent-Length: 4\r\n\r\n"
+        );
+        assert_eq!(body.as_ptr(), jpeg.as_ptr(), "the JPEG is shared");
+        assert_eq!(&tail[..], b"\r\n--vigieframe\r\n");
+    }
+}

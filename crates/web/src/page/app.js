@@ -1,0 +1,184 @@
+// vigie's live page: every camera over one WebSocket (see live.rs).
+//
+// Binary message: 01, name length (1 byte), name (UTF-8), JPEG.
+// Text message:   {"type": "state", "cameras": [...], ...} once a second.
+// We answer each picture with the camera's name once it is drawn: the
+// server sends that camera nothing new until then, so a slow device gets
+// fewer pictures, never a backlog.
+'use strict';
+
+(() => {
+  const grid = document.getElementById('grid');
+  const empty = document.getElementById('empty');
+  const count = document.getElementById('count');
+  const link = document.getElementById('link');
+  const names = new TextDecoder();
+  const tiles = new Map(); // name -> tile
+  let state = null; // the last state message
+  let stateAt = 0; // performance.now() when it came
+  let solo = null; // the name shown alone, if any
+  let socket = null;
+  let retry = 500;
+
+  // Words and numbers as the window writes them (caption.rs).
+  const decimal = (x) => x.toFixed(1).replace('.', ',');
+  const pad = (n) => String(n).padStart(2, '0');
+  function duration(seconds) {
+    const s = Math.max(0, Math.floor(seconds));
+    if (s < 60) return `${s} s`;
+    if (s < 3600) return `${Math.floor(s / 60)} min ${pad(s % 60)} s`;
+    return `${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} min`;
+  }
+  const age = (s) => (s < 10 ? `il y a ${decimal(s)} s` : `il y a ${duration(s)}`);
+  function latency(ms) {
+    if (ms < 1000) return `${Math.floor(ms)} ms`;
+    if (ms < 60000) return `${decimal(ms / 1000)} s`;
+    return duration(ms / 1000);
+  }
+  const fps = (x) => `${decimal(Number.isFinite(x) ? Math.min(Math.max(x, 0), 9999) : 0)} i/s`;
+
+  function element(tag, cls, parent) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  function makeTile(name) {
+    const el = element('figure', 'tile online');
+    const frame = element('div', 'frame', el);
+    const img = element('img', null, frame);
+    img.alt = `caméra ${name}`;
+    element('div', 'waiting', frame).textContent = 'en attente d’image';
+    const label = element('div', 'label', frame);
+    const caption = element('figcaption', null, el);
+    element('b', 'name', caption).textContent = name;
+    const fields = element('span', 'fields', caption);
+    el.addEventListener('click', () => toggleSolo(name));
+    return { name, el, img, label, fields, url: null, old: [], info: null };
+  }
+
+  function tileFor(name) {
+    let tile = tiles.get(name);
+    if (!tile) {
+      tile = makeTile(name);
+      tiles.set(name, tile);
+      grid.appendChild(tile.el);
+      layout();
+    }
+    return tile;
+  }
+
+  function removeTile(tile) {
+    tile.el.remove();
+    for (const u of [tile.url, ...tile.old]) if (u) URL.revokeObjectURL(u);
+    tiles.delete(tile.name);
+    if (solo === tile.name) toggleSolo(null);
+  }
+
+  // ceil(sqrt(n)) columns, as the window's grid_shape.
+  function layout() {
+    const n = tiles.size;
+    let cols = Math.max(1, Math.ceil(Math.sqrt(n)));
+    while (cols > 1 && (cols - 1) * (cols - 1) >= n) cols -= 1;
+    const rows = Math.max(1, Math.ceil(n / cols));
+    grid.style.setProperty('--cols', cols);
+    grid.style.setProperty('--rows', rows);
+  }
+
+  function toggleSolo(name) {
+    solo = name && solo !== name ? name : null;
+    grid.classList.toggle('solo', solo !== null);
+    for (const t of tiles.values()) t.el.classList.toggle('chosen', t.name === solo);
+  }
+
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && solo !== null) toggleSolo(null);
+  });
+
+  function showPicture(tile, jpeg) {
+    const url = URL.createObjectURL(new Blob([jpeg], { type: 'image/jpeg' }));
+    if (tile.url) tile.old.push(tile.url);
+    tile.url = url;
+    tile.img.onload = tile.img.onerror = () => {
+      for (const u of tile.old) URL.revokeObjectURL(u);
+      tile.old = [];
+      tile.el.classList.add('has-image');
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(tile.name);
+    };
+    tile.img.src = url;
+  }
+
+  function applyState(message) {
+    state = message;
+    stateAt = performance.now();
+    const seen = new Set();
+    for (const info of message.cameras) {
+      seen.add(info.name);
+      tileFor(info.name).info = info;
+    }
+    for (const tile of [...tiles.values()]) if (!seen.has(tile.name)) removeTile(tile);
+    // Keep the server's order (by name).
+    for (const info of message.cameras) grid.appendChild(tiles.get(info.name).el);
+    const n = message.cameras.length;
+    empty.hidden = n > 0;
+    if (n === 0) empty.textContent = `en attente de caméras sur le port ${message.camera_port}`;
+    const c = message.connected;
+    count.textContent = `${c} caméra${c > 1 ? 's' : ''} connectée${c > 1 ? 's' : ''}`;
+    layout();
+    render();
+  }
+
+  // Captions and state labels; ages move on between two state messages.
+  function render() {
+    if (!state) return;
+    const dt = (performance.now() - stateAt) / 1000;
+    for (const tile of tiles.values()) {
+      const c = tile.info;
+      if (!c) continue;
+      const fields = [fps(c.fps)];
+      if (c.width != null) fields.push(`${c.width}×${c.height}`);
+      if (c.latency_p50_ms != null) fields.push(latency(c.latency_p50_ms));
+      if (c.last_frame_age_s != null) fields.push(age(c.last_frame_age_s + dt));
+      tile.fields.textContent = fields.map((f) => `  ${f}`).join('');
+      for (const s of ['online', 'stale', 'offline']) tile.el.classList.toggle(s, c.state === s);
+      const since = duration(c.state_for_s + dt);
+      tile.label.textContent =
+        c.state === 'stale' ? `FIGÉE depuis ${since}`
+          : c.state === 'offline' ? `HORS LIGNE depuis ${since}` : '';
+    }
+  }
+  setInterval(render, 250);
+
+  function onMessage(event) {
+    if (typeof event.data === 'string') {
+      const message = JSON.parse(event.data);
+      if (message.type === 'state') applyState(message);
+      return;
+    }
+    const bytes = new Uint8Array(event.data);
+    if (bytes.length < 2 || bytes[0] !== 1) return;
+    const end = 2 + bytes[1];
+    const name = names.decode(bytes.subarray(2, end));
+    showPicture(tileFor(name), bytes.subarray(end));
+  }
+
+  function connect() {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(`${scheme}//${location.host}/ws`);
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => {
+      retry = 500;
+      link.textContent = 'en direct';
+      link.classList.add('live');
+    };
+    socket.onmessage = onMessage;
+    socket.onclose = () => {
+      link.textContent = 'connexion perdue, nouvel essai…';
+      link.classList.remove('live');
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 5000);
+    };
+  }
+  connect();
+})();

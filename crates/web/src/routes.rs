@@ -1,0 +1,157 @@
+//! The URL map, and the small handlers: health, JSON, snapshot, metrics.
+//!
+//! A camera name comes from the URL, so from anyone: it is only ever
+//! *looked up* in the registry, by exact match. It never becomes a file
+//! path, a shell word or part of a header. Anything that is not the name of
+//! a camera the server knows, including `../../etc/passwd`, a 10 000-byte
+//! name or bytes that are not UTF-8, is a plain 404.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{from_fn_with_state, map_response};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use tokio_util::sync::CancellationToken;
+use vigie_core::frame::MAX_NAME_LEN;
+use vigie_net::Registry;
+
+use crate::api::CamerasJson;
+use crate::auth::{self, Credentials};
+use crate::jpeg_cache::JpegCache;
+use crate::metrics::Metrics;
+use crate::{live, mjpeg, page};
+
+/// What every handler shares. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct App {
+    pub registry: Registry,
+    pub cache: Arc<JpegCache>,
+    pub metrics: Arc<Metrics>,
+    /// The cameras' port, shown on the empty page.
+    pub camera_port: u16,
+    /// Cancelled when the server stops: long-lived viewers end then.
+    pub shutdown: CancellationToken,
+}
+
+impl App {
+    pub(crate) fn new(registry: Registry, camera_port: u16, shutdown: CancellationToken) -> App {
+        let cache = Arc::new(JpegCache::default());
+        let metrics = Arc::new(Metrics::new(registry.clone(), cache.encodes()));
+        App {
+            registry,
+            cache,
+            metrics,
+            camera_port,
+            shutdown,
+        }
+    }
+
+    /// The name, if it is one of a camera the registry knows (connected or
+    /// not). Anything else, however odd, gives `None`.
+    pub(crate) fn known_camera(&self, path: Result<Path<String>, PathRejection>) -> Option<String> {
+        let Path(name) = path.ok()?;
+        if name.is_empty() || name.len() > MAX_NAME_LEN {
+            return None;
+        }
+        self.registry
+            .snapshot()
+            .iter()
+            .any(|v| v.name == name)
+            .then_some(name)
+    }
+}
+
+/// Every route. With `credentials`, all but `/healthz` need Basic auth,
+/// including unknown paths (so that they reveal nothing either).
+pub(crate) fn router(app: App, credentials: Option<Credentials>) -> Router {
+    let mut guarded = Router::new()
+        .route("/", get(page::index))
+        .route("/static/app.js", get(page::script))
+        .route("/static/style.css", get(page::style))
+        .route("/ws", get(live::upgrade))
+        .route("/api/cameras", get(cameras))
+        .route("/cameras/{name}/snapshot.jpg", get(snapshot))
+        .route("/cameras/{name}/stream.mjpg", get(mjpeg::stream))
+        .route("/metrics", get(metrics))
+        .fallback(not_found);
+    if let Some(credentials) = credentials {
+        guarded = guarded.layer(from_fn_with_state(credentials, auth::require));
+    }
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(guarded)
+        .layer(map_response(no_sniff))
+        .with_state(app)
+}
+
+/// Browsers must take each response for what its Content-Type says.
+async fn no_sniff(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+pub(crate) async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "introuvable\n").into_response()
+}
+
+pub(crate) fn unknown_camera() -> Response {
+    (StatusCode::NOT_FOUND, "caméra inconnue\n").into_response()
+}
+
+async fn cameras(State(app): State<App>) -> Response {
+    let doc = CamerasJson::now(&app.registry, app.camera_port);
+    ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response()
+}
+
+async fn snapshot(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Some(name) = app.known_camera(path) else {
+        return unknown_camera();
+    };
+    let Some(frame) = app.registry.latest(&name) else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "1")],
+            "pas encore d'image de cette caméra\n",
+        )
+            .into_response();
+    };
+    match app.cache.jpeg(&frame).await {
+        Ok(jpeg) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            jpeg,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::warn!(camera = %name, "snapshot: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "image illisible\n").into_response()
+        }
+    }
+}
+
+async fn metrics(State(app): State<App>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        app.metrics.render(),
+    )
+        .into_response()
+}

@@ -1,0 +1,144 @@
+//! Accepting HTTP connections, and stopping cleanly.
+//!
+//! axum describes *what* to answer; this loop decides *who* is served: it
+//! accepts connections (at most [`MAX_CONNECTIONS`] at once, so a flood of
+//! sockets cannot exhaust the server's file descriptors), gives each one to
+//! hyper in its own task, and on shutdown:
+//!
+//! 1. stops accepting;
+//! 2. ends the live streams (they watch the same cancellation token) and
+//!    asks every connection to finish its current response;
+//! 3. after [`GRACE`], drops whatever is left: a reader that stopped
+//!    reading would otherwise keep the server alive forever.
+
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use vigie_net::Registry;
+
+use crate::auth::Credentials;
+use crate::routes::{self, App};
+use crate::{WebConfig, WebError};
+
+/// Connections served at once; the next ones are closed at once.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// How long connections get to finish after a shutdown is asked.
+pub const GRACE: Duration = Duration::from_secs(3);
+
+/// How long a client has to send its request headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often the JPEG cache forgets cameras the registry forgot.
+const HOUSEKEEPING: Duration = Duration::from_secs(10);
+
+/// Serves the HTTP side on `listener` until `shutdown` is cancelled, then
+/// stops as described in this module. Fails at once on a bad
+/// configuration ([`WebConfig::credentials`]); errors of single
+/// connections are logged, never returned.
+pub async fn serve(
+    listener: TcpListener,
+    registry: Registry,
+    config: WebConfig,
+    shutdown: CancellationToken,
+) -> Result<(), WebError> {
+    let credentials = config
+        .credentials()?
+        .map(|(user, password)| Credentials::new(&user, &password));
+    // The streams stop with the server, and also when the caller cancels.
+    let stopping = shutdown.child_token();
+    let app = App::new(
+        registry.clone(),
+        config.listen_port_for_display,
+        stopping.clone(),
+    );
+    let router = routes::router(app.clone(), credentials);
+    let housekeeping = tokio::spawn(forget_gone_cameras(app, stopping.clone()));
+    let limit = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopping.cancelled() => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let Ok(permit) = limit.clone().try_acquire_owned() else {
+                        tracing::warn!(%peer, "too many HTTP connections, closing this one");
+                        continue;
+                    };
+                    let _ = stream.set_nodelay(true);
+                    connections.spawn(connection(stream, router.clone(), stopping.clone(), permit));
+                }
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before
+                    // it was accepted: wait a little rather than spin.
+                    tracing::warn!("accepting an HTTP connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    connections.shutdown().await;
+    let _ = housekeeping.await;
+    Ok(())
+}
+
+/// Serves one connection until it closes, or until the shutdown, when it
+/// finishes the response under way and closes.
+async fn connection(
+    stream: TcpStream,
+    router: axum::Router,
+    stopping: CancellationToken,
+    _permit: OwnedSemaphorePermit,
+) {
+    let service = TowerToHyperService::new(router);
+    let mut conn = pin!(http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades());
+    let mut stop = pin!(stopping.cancelled());
+    let mut asked = false;
+    loop {
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!("HTTP connection: {e}");
+                }
+                return;
+            }
+            _ = stop.as_mut(), if !asked => {
+                asked = true;
+                conn.as_mut().graceful_shutdown();
+            }
+        }
+    }
+}
+
+/// Keeps the JPEG cache as small as the registry's list of cameras.
+async fn forget_gone_cameras(app: App, stopping: CancellationToken) {
+    let mut ticks = tokio::time::interval(HOUSEKEEPING);
+    loop {
+        tokio::select! {
+            _ = stopping.cancelled() => return,
+            _ = ticks.tick() => {
+                let names: Vec<String> =
+                    app.registry.snapshot().into_iter().map(|v| v.name).collect();
+                app.cache.retain(|name| names.iter().any(|n| n == name));
+            }
+        }
+    }
+}
