@@ -20,7 +20,7 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     let frame = camera.render(0, MORNING_US);
     // 2. Compresser (chapitre 9) : JPEG, qualité 90 comme dans le rapport.
     let compressed = jpeg::encode_frame(&frame, 90)?;
-    // 3. Sérialiser (chapitre 7) : l'image et sa description deviennent des octets.
+    // 3. Sérialiser (chapitre 7) : l'image et sa description en octets.
     let serialized = serialize::encode(&compressed)?;
     // 4. Emballer (chapitre 8) : la longueur, sur 4 octets, devant le message.
     let mut wire = Vec::new();

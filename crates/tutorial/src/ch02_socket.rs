@@ -46,6 +46,10 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
         .join()
         .map_err(|_| anyhow::anyhow!("le fil du serveur a paniqué"))??;
     writeln!(out, "{report}")?;
-    writeln!(out, "client  : le serveur m'a répondu {:?}", reply.trim_end())?;
+    writeln!(
+        out,
+        "client  : le serveur m'a répondu {:?}",
+        reply.trim_end()
+    )?;
     Ok(())
 }

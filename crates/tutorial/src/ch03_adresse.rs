@@ -20,7 +20,12 @@ fn addresses(out: &mut dyn Write) -> anyhow::Result<()> {
     // ANCHOR: adresses
     // Une adresse de socket = une adresse IP + un numéro de port.
     let server: SocketAddr = "192.168.1.20:8485".parse()?;
-    writeln!(out, "adresse {server} : IP {}, port {}", server.ip(), server.port())?;
+    writeln!(
+        out,
+        "adresse {server} : IP {}, port {}",
+        server.ip(),
+        server.port()
+    )?;
 
     // Sans port, ce n'est pas une adresse de socket…
     match "192.168.1.20".parse::<SocketAddr>() {

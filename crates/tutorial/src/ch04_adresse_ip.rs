@@ -3,7 +3,7 @@
 //! veut dire.
 
 use std::io::Write;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 /// Affiche les adresses de cette machine, les plus utiles d'abord.
 pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
@@ -21,19 +21,27 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     // ANCHOR_END: lister
 
     // ANCHOR: conseil
-    // L'adresse à donner aux caméras : la première IPv4 privée.
-    let lan = interfaces.iter().map(|i| i.ip()).find(|ip| match ip {
-        IpAddr::V4(v4) => v4.is_private(),
-        IpAddr::V6(_) => false,
-    });
-    match lan {
+    // L'adresse à donner aux caméras : la première IPv4 privée s'il y en
+    // a une, sinon la première IPv4 qui n'est ni la boucle locale ni un
+    // lien local.
+    let ipv4s: Vec<Ipv4Addr> = interfaces
+        .iter()
+        .filter_map(|i| match i.ip() {
+            IpAddr::V4(v4) if !v4.is_loopback() && !v4.is_link_local() => {
+                Some(v4)
+            }
+            _ => None,
+        })
+        .collect();
+    let best = ipv4s.iter().find(|v4| v4.is_private()).or(ipv4s.first());
+    match best {
         Some(ip) => writeln!(
             out,
             "\nsur le PC de la caméra : vigie client --server {ip}:8485"
         )?,
         None => writeln!(
             out,
-            "\naucune adresse de réseau local : ce PC est-il branché au réseau ?"
+            "\naucune adresse de réseau local : ce PC est-il bien branché ?"
         )?,
     }
     // ANCHOR_END: conseil
@@ -44,9 +52,15 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
 /// Ce qu'une adresse veut dire pour notre vidéosurveillance.
 pub fn kind(ip: IpAddr) -> &'static str {
     match ip {
-        IpAddr::V4(v4) if v4.is_loopback() => "boucle locale : cette machine seulement",
-        IpAddr::V4(v4) if v4.is_private() => "privée : votre réseau local (la bonne !)",
-        IpAddr::V4(v4) if v4.is_link_local() => "lien local : pas de serveur DHCP trouvé",
+        IpAddr::V4(v4) if v4.is_loopback() => {
+            "boucle locale : cette machine seulement"
+        }
+        IpAddr::V4(v4) if v4.is_private() => {
+            "privée : votre réseau local (la bonne !)"
+        }
+        IpAddr::V4(v4) if v4.is_link_local() => {
+            "lien local : pas de serveur DHCP trouvé"
+        }
         IpAddr::V4(_) => "publique, ou autre",
         IpAddr::V6(v6) if v6.is_loopback() => "boucle locale (IPv6)",
         IpAddr::V6(v6) if v6.is_unicast_link_local() => "lien local (IPv6)",

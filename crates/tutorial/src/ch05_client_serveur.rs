@@ -35,15 +35,28 @@ fn serve_only_the_first(listener: TcpListener) -> io::Result<()> {
 }
 // ANCHOR_END: un_seul
 
-/// Envoie `text` et attend la réponse au plus `patience`.
-fn ask(socket: &mut TcpStream, text: &str, patience: Duration) -> io::Result<Option<String>> {
+/// Envoie `text` et attend la réponse au plus `patience` ; dit ce qui est venu.
+fn ask(
+    socket: &mut TcpStream,
+    text: &str,
+    patience: Duration,
+) -> io::Result<String> {
     socket.write_all(text.as_bytes())?;
     socket.set_read_timeout(Some(patience))?;
     let mut buf = [0u8; 64];
     match socket.read(&mut buf) {
-        Ok(n) => Ok(Some(String::from_utf8_lossy(&buf[..n]).into_owned())),
-        // Unix dit WouldBlock, Windows TimedOut : dans les deux cas, rien n'est venu.
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Ok(None),
+        Ok(n) => {
+            Ok(format!("réponse {:?}", String::from_utf8_lossy(&buf[..n])))
+        }
+        // Unix dit WouldBlock, Windows TimedOut : rien n'est venu.
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::WouldBlock | ErrorKind::TimedOut
+            ) =>
+        {
+            Ok(format!("aucune réponse en {} ms", patience.as_millis()))
+        }
         Err(e) => Err(e),
     }
 }
@@ -57,13 +70,13 @@ fn only_the_first(out: &mut dyn Write) -> anyhow::Result<()> {
     let patience = Duration::from_millis(300);
     let mut first = TcpStream::connect(address)?;
     let answer = ask(&mut first, "salon", patience)?;
-    writeln!(out, "  caméra 1 : envoyé \"salon\", réponse {answer:?}")?;
+    writeln!(out, "  caméra 1 : envoyé \"salon\", {answer}")?;
 
     // La connexion de la deuxième caméra réussit (le système l'accepte en
     // file d'attente)… mais personne ne lira jamais ce qu'elle envoie.
     let mut second = TcpStream::connect(address)?;
     let answer = ask(&mut second, "jardin", patience)?;
-    writeln!(out, "  caméra 2 : envoyé \"jardin\", réponse {answer:?}")?;
+    writeln!(out, "  caméra 2 : envoyé \"jardin\", {answer}")?;
     // ANCHOR_END: demo_un_seul
 
     drop(first); // la caméra 1 part : le serveur du rapport s'arrête
@@ -72,7 +85,7 @@ fn only_the_first(out: &mut dyn Write) -> anyhow::Result<()> {
         .map_err(|_| anyhow::anyhow!("le fil du serveur a paniqué"))??;
     writeln!(
         out,
-        "  la caméra 1 est partie : le serveur s'est arrêté sans jamais lire la caméra 2"
+        "  la caméra 1 partie, le serveur s'arrête sans avoir lu la caméra 2"
     )?;
     Ok(())
 }
@@ -124,6 +137,6 @@ async fn everyone(out: &mut dyn Write) -> anyhow::Result<()> {
         writeln!(out, "  {name:<6} : envoyé {name:?}, réponse {answer:?}")?;
     }
     server.abort(); // fin de la démonstration
-    // ANCHOR_END: demo_plusieurs
+                    // ANCHOR_END: demo_plusieurs
     Ok(())
 }

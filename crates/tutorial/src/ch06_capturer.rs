@@ -11,9 +11,10 @@ use crate::MORNING_US;
 /// Capture une image de la mire et montre ce qu'elle contient.
 pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     // ANCHOR: mire
-    // Une caméra synthétique : « salon », 320×240 pixels, 15 images par seconde.
+    // Une caméra synthétique : « salon », 320×240 pixels, 15 images/s.
     // L'horloge fixe la rend reproductible : mêmes pixels à chaque exécution.
-    let mut camera = TestPattern::new("salon", 320, 240, 15.0)?.with_clock(|| MORNING_US);
+    let mut camera =
+        TestPattern::new("salon", 320, 240, 15.0)?.with_clock(|| MORNING_US);
     let frame = describe(&mut camera, out)?;
     // ANCHOR_END: mire
 
@@ -34,7 +35,7 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
         let (r, g, b) = pixel(x, y);
         writeln!(
             out,
-            "pixel ({x:>3}, {y:>3}) : rouge {r:>3}, vert {g:>3}, bleu {b:>3}   ({what})"
+            "({x:>3}, {y:>3}) : rouge {r:>3}, vert {g:>3}, bleu {b:>3}  {what}"
         )?;
     }
     // ANCHOR_END: pixels
@@ -44,7 +45,10 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
 // ANCHOR: decrire
 /// Marche avec N'IMPORTE QUELLE caméra : la mire, une webcam, une fausse
 /// caméra de test… tout ce qui implémente le trait `Camera`.
-pub fn describe(camera: &mut dyn Camera, out: &mut dyn Write) -> anyhow::Result<Frame> {
+pub fn describe(
+    camera: &mut dyn Camera,
+    out: &mut dyn Write,
+) -> anyhow::Result<Frame> {
     let info = camera.info();
     writeln!(
         out,
@@ -70,7 +74,13 @@ pub fn describe(camera: &mut dyn Camera, out: &mut dyn Write) -> anyhow::Result<
 // ANCHOR: png
 /// La même image, en fichier PNG, pour la regarder.
 pub fn png_of_the_pattern() -> anyhow::Result<Vec<u8>> {
-    let frame = TestPattern::new("salon", 320, 240, 15.0)?.render(0, MORNING_US);
-    Ok(png::encode(frame.payload(), frame.width(), frame.height(), 3)?)
+    let frame =
+        TestPattern::new("salon", 320, 240, 15.0)?.render(0, MORNING_US);
+    Ok(png::encode(
+        frame.payload(),
+        frame.width(),
+        frame.height(),
+        3,
+    )?)
 }
 // ANCHOR_END: png

@@ -13,9 +13,12 @@ use crate::{hex, MORNING_US};
 // ANCHOR: fixtures
 /// Une vraie image du rapport : `pickle.dumps(image, 0)` d'un tableau numpy
 /// fait par `cv2.imencode`, enregistré par `fixtures/legacy/generate.py`.
-const REPORT_PICKLE: &[u8] = include_bytes!("../../../fixtures/legacy/np1.26.4-p0-jpeg.pkl");
-/// Un pickle piégé : il demande d'appeler `os.system("echo pwned by a pickle")`.
-const EVIL_PICKLE: &[u8] = include_bytes!("../../../fixtures/legacy/evil-os-system.pkl");
+const REPORT_PICKLE: &[u8] =
+    include_bytes!("../../../fixtures/legacy/np1.26.4-p0-jpeg.pkl");
+/// Un pickle piégé : il demande d'appeler
+/// `os.system("echo pwned by a pickle")`.
+const EVIL_PICKLE: &[u8] =
+    include_bytes!("../../../fixtures/legacy/evil-os-system.pkl");
 // ANCHOR_END: fixtures
 
 /// Sérialise une petite image, puis lit deux pickles : un vrai, un piégé.
@@ -80,17 +83,26 @@ fn report_format(out: &mut dyn Write) -> anyhow::Result<()> {
     // ANCHOR: legacy
     // Un pickle est un petit programme : ses premières lignes appellent
     // la fonction numpy qui reconstruit le tableau.
-    let start: Vec<&[u8]> = REPORT_PICKLE.split(|&b| b == b'\n').take(3).collect();
+    let start: Vec<&[u8]> =
+        REPORT_PICKLE.split(|&b| b == b'\n').take(3).collect();
     writeln!(out, "le pickle du rapport commence par :")?;
     for line in start {
         writeln!(out, "    {}", String::from_utf8_lossy(line))?;
     }
     // Le décodeur de vigie reconnaît ces appels-là, et seulement eux.
     let image = legacy::decode(REPORT_PICKLE)?;
-    writeln!(out, "lu par vigie : {image:?}, format {}", image.pixel_format())?;
+    writeln!(
+        out,
+        "lu par vigie : {image:?}, format {}",
+        image.pixel_format()
+    )?;
 
     // Le pickle piégé, tel qu'il passerait sur le réseau :
-    writeln!(out, "pickle piégé : {:?}", String::from_utf8_lossy(EVIL_PICKLE))?;
+    writeln!(
+        out,
+        "pickle piégé : {:?}",
+        String::from_utf8_lossy(EVIL_PICKLE)
+    )?;
     match legacy::decode(EVIL_PICKLE) {
         Ok(image) => writeln!(out, "accepté ?! {image:?}")?,
         Err(e) => writeln!(out, "refusé : {e}")?,

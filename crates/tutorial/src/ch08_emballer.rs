@@ -41,7 +41,11 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
             writeln!(out, "    → message complet : {text:?}")?;
         }
     }
-    writeln!(out, "reste dans le tampon : {} octet(s)", unpacker.buffered())?;
+    writeln!(
+        out,
+        "reste dans le tampon : {} octet(s)",
+        unpacker.buffered()
+    )?;
     // ANCHOR_END: deballer
 
     // ANCHOR: maximum

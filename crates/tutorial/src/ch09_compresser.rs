@@ -27,7 +27,7 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     for t in &trials {
         writeln!(
             out,
-            "qualité {:>3} : {:>7} octets, {:>5.1} fois moins que brut, écart moyen {:.2} sur 255",
+            "qualité {:>3} : {:>7} octets, {:>5.1} fois moins, écart moyen {:.2}",
             t.quality,
             t.bytes,
             raw as f64 / t.bytes as f64,
@@ -40,7 +40,11 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(out, "à 15 images/s : brut {:.0} Mbit/s", mbit_s(raw))?;
     for t in &trials {
         let rate = mbit_s(t.bytes);
-        writeln!(out, "                qualité {:>3} : {rate:.1} Mbit/s", t.quality)?;
+        writeln!(
+            out,
+            "                qualité {:>3} : {rate:.1} Mbit/s",
+            t.quality
+        )?;
     }
     // ANCHOR_END: debit
     Ok(())
@@ -56,7 +60,13 @@ pub fn compare(qualities: &[u8]) -> anyhow::Result<Vec<Trial>> {
     let mut trials = Vec::new();
     for &quality in qualities {
         // Compresser : des pixels RGB vers un fichier JPEG complet.
-        let file = jpeg::encode(frame.payload(), width, height, frame.format(), quality)?;
+        let file = jpeg::encode(
+            frame.payload(),
+            width,
+            height,
+            frame.format(),
+            quality,
+        )?;
         // Décompresser, pour mesurer ce que la compression a perdu.
         let back = jpeg::decode_rgb(&file)?;
         let mean_error = mean_abs_diff(frame.payload(), &back.pixels);
@@ -74,7 +84,11 @@ pub fn compare(qualities: &[u8]) -> anyhow::Result<Vec<Trial>> {
 /// L'écart moyen entre deux images de même taille, octet par octet.
 pub fn mean_abs_diff(a: &[u8], b: &[u8]) -> f64 {
     assert_eq!(a.len(), b.len(), "deux images de même taille");
-    let total: u64 = a.iter().zip(b).map(|(x, y)| u64::from(x.abs_diff(*y))).sum();
+    let total: u64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
     total as f64 / a.len() as f64
 }
 // ANCHOR_END: ecart

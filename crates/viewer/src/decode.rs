@@ -66,7 +66,7 @@ pub fn spawn(
                 let mode = *shared.mode.lock().unwrap_or_else(|p| p.into_inner());
                 let visible = compose::visible_tiles(mode, views.len());
                 let mut decoded = Vec::new();
-                for view in visible.into_iter().filter_map(|i| views.get(i)) {
+                for view in visible.filter_map(|i| views.get(i)) {
                     let Some(frame) = &view.latest else { continue };
                     let known = shared
                         .pictures
@@ -96,7 +96,6 @@ pub fn spawn(
                     // Forget cameras that are gone or hidden: their pictures
                     // would be stale when they come back anyway.
                     let shown: Vec<&str> = compose::visible_tiles(mode, views.len())
-                        .into_iter()
                         .filter_map(|i| views.get(i).map(|v| v.name.as_str()))
                         .collect();
                     pictures

@@ -45,7 +45,13 @@ fn camera(i: u64, name: &str, width: u32, height: u32) -> Tile {
     }
 }
 
-fn render(width: u32, height: u32, tiles: &[Tile], mode: ViewMode, addresses: &[String]) -> Vec<u8> {
+fn render(
+    width: u32,
+    height: u32,
+    tiles: &[Tile],
+    mode: ViewMode,
+    addresses: &[String],
+) -> Vec<u8> {
     let mut frame = vec![0u8; width as usize * height as usize * 4];
     let scene = Scene {
         tiles,
@@ -137,6 +143,8 @@ fn small_window() {
     tiles[3].state = TileState::Offline {
         for_: Duration::from_secs(12),
     };
+    tiles[3].fps = 0.0;
+    tiles[3].last_frame_age = Some(Duration::from_millis(12_400));
     let png = render(480, 300, &tiles, ViewMode::Grid, &[]);
     insta::assert_binary_snapshot!("small_window.png", png);
 }

@@ -52,7 +52,6 @@ use std::net::SocketAddr;
 
 pub use error::WebError;
 pub use server::{serve, GRACE, MAX_CONNECTIONS};
-pub use vigie_net::Registry;
 
 /// The user name when only a password is given.
 pub const DEFAULT_USER: &str = "vigie";

@@ -183,7 +183,9 @@ impl Feed {
                     continue;
                 }
             };
-            socket.send(Message::Binary(frame_message(&name, &jpeg))).await?;
+            socket
+                .send(Message::Binary(frame_message(&name, &jpeg)))
+                .await?;
             self.waiting.insert(name, Instant::now());
         }
         Ok(())

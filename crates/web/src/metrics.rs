@@ -194,8 +194,12 @@ impl Collector for CameraCollector {
             connected.metric_type(),
         )?)?;
         for series in SERIES {
-            let mut family =
-                encoder.encode_descriptor(series.name, series.help, series.unit.as_ref(), series.kind)?;
+            let mut family = encoder.encode_descriptor(
+                series.name,
+                series.help,
+                series.unit.as_ref(),
+                series.kind,
+            )?;
             for view in &views {
                 let Some(value) = (series.value)(view) else {
                     continue;

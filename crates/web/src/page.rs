@@ -61,7 +61,11 @@ mod tests {
 
     #[test]
     fn the_page_loads_nothing_from_elsewhere() {
-        for (file, text) in [("index.html", INDEX), ("app.js", SCRIPT), ("style.css", STYLE)] {
+        for (file, text) in [
+            ("index.html", INDEX),
+            ("app.js", SCRIPT),
+            ("style.css", STYLE),
+        ] {
             for needle in ["http://", "https://", "//cdn", "@import", "url("] {
                 assert!(!text.contains(needle), "{file} contains {needle:?}");
             }

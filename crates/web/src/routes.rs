@@ -114,10 +114,7 @@ async fn cameras(State(app): State<App>) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response()
 }
 
-async fn snapshot(
-    State(app): State<App>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
+async fn snapshot(State(app): State<App>, path: Result<Path<String>, PathRejection>) -> Response {
     let Some(name) = app.known_camera(path) else {
         return unknown_camera();
     };

@@ -4,9 +4,13 @@
 //! visible picture. `fast_image_resize` does the scaling with SIMD
 //! convolution (bilinear, which keeps the small text of a camera picture
 //! legible where nearest-neighbour would chop it), into a scratch buffer
-//! that is kept between redraws. A second pass widens RGB to RGBA and, for a
-//! camera that is not live, greys the picture out in the same pass, so a
-//! frozen picture never looks like a live one.
+//! that is kept between redraws. Its integer convolution gives the same
+//! bytes with or without SIMD (AVX2, SSE4.1, NEON), which keeps the PNG
+//! snapshots valid on every machine.
+//!
+//! A second pass widens RGB to RGBA and, for a camera that is not live,
+//! greys the picture out in the same pass, so a frozen picture never looks
+//! like a live one.
 
 use fast_image_resize as fir;
 
@@ -72,6 +76,28 @@ impl Scaler {
     }
 }
 
+/// Fills `r` (clipped to the frame) with an opaque colour. Canvas does the
+/// same through its blending path; this one writes whole pixels, which
+/// matters for the background and the bars, the largest areas of a redraw.
+pub(crate) fn fill(frame: &mut [u8], frame_width: u32, r: Rect, colour: [u8; 3]) {
+    let stride = frame_width as usize * 4;
+    if stride == 0 {
+        return;
+    }
+    let x0 = (r.x.min(frame_width) as usize) * 4;
+    let x1 = ((r.x as u64 + r.w as u64).min(u64::from(frame_width)) as usize) * 4;
+    let pixel = [colour[0], colour[1], colour[2], 255];
+    for row in frame
+        .chunks_exact_mut(stride)
+        .skip(r.y as usize)
+        .take(r.h as usize)
+    {
+        for px in row[x0..x1].chunks_exact_mut(4) {
+            px.copy_from_slice(&pixel);
+        }
+    }
+}
+
 fn resize(resizer: &mut fir::Resizer, picture: &Picture, out: &mut [u8], dst: Rect) -> bool {
     let src = fir::images::ImageRef::new(
         picture.width,
@@ -108,7 +134,7 @@ fn widen(dst: &mut [u8], src: &[u8], tone: Tone) {
             for (d, s) in pairs {
                 let [r, g, b] = [s[0], s[1], s[2]].map(u32::from);
                 let luma = (77 * r + 150 * g + 29 * b) >> 8;
-                let tint = |c: u32| ((c * keep + luma * (256 - keep)) >> 8) * bright >> 8;
+                let tint = |c: u32| (((c * keep + luma * (256 - keep)) >> 8) * bright) >> 8;
                 d.copy_from_slice(&[tint(r) as u8, tint(g) as u8, tint(b) as u8, 255]);
             }
         }
@@ -163,6 +189,21 @@ mod tests {
             assert!(scaler.draw(&mut frame, 2, &pic, Rect::new(0, 0, 2, 2), tone));
             assert_eq!(&frame[..4], [expected[0], expected[1], expected[2], 255]);
         }
+    }
+
+    #[test]
+    fn fill_is_clipped_to_the_frame() {
+        let mut frame = vec![0u8; 3 * 2 * 4];
+        fill(&mut frame, 3, Rect::new(1, 1, 100, 100), [9, 8, 7]);
+        assert_eq!(&frame[..16], &[0; 16]);
+        assert_eq!(&frame[16..], &[9, 8, 7, 255, 9, 8, 7, 255]);
+        fill(
+            &mut frame,
+            3,
+            Rect::new(u32::MAX, u32::MAX, u32::MAX, 1),
+            [1; 3],
+        );
+        fill(&mut [], 0, Rect::new(0, 0, 5, 5), [1; 3]);
     }
 
     #[test]

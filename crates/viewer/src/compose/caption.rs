@@ -68,9 +68,10 @@ pub(crate) fn format_latency(d: Duration) -> String {
 /// latency, age of the last frame. Unknown values are left out.
 pub(crate) fn caption_fields(tile: &Tile) -> Vec<String> {
     let mut fields = vec![format_fps(tile.fps)];
-    let size = tile
-        .source_size
-        .or_else(|| tile.picture.as_ref().map(|p| (p.width, p.height)));
+    let size = tile.source_size.or_else(|| {
+        let picture = tile.picture.as_ref().filter(|p| p.is_valid())?;
+        Some((picture.width, picture.height))
+    });
     if let Some((w, h)) = size {
         fields.push(format!("{w}×{h}"));
     }

@@ -38,18 +38,43 @@ pub(crate) fn dial_address(address: &str, port: u16) -> String {
     }
 }
 
+/// One line of the waiting screen.
+struct Line {
+    text: String,
+    font: Font,
+    colour: Rgb,
+    /// Commands sit on a dark box, like in a terminal, and are aligned with
+    /// each other so they read as a list.
+    command: bool,
+    /// Space above the line, in pixels.
+    space: u32,
+}
+
+impl Line {
+    fn new(text: String, font: Font, colour: Rgb, space: u32) -> Line {
+        Line {
+            text,
+            font,
+            colour,
+            command: false,
+            space,
+        }
+    }
+}
+
 /// Draws the waiting screen over the whole canvas (already cleared).
 pub(crate) fn draw(c: &mut Canvas, port: u16, addresses: &[String]) {
     let (w, h) = (c.width(), c.height());
-    let margin = (w / 16).max(2);
-    let max_w = w.saturating_sub(2 * margin);
+    let max_w = w.saturating_sub(2 * (w / 16).max(2));
     let title = format!("en attente de caméras sur le port {port}");
-    let title_font = font_to_fit(&title, (h / 14).max(16), max_w, true);
     let hint = if addresses.is_empty() {
         "Sur le PC de la caméra, tapez (avec l'adresse IP de ce PC) :"
     } else {
         "Sur le PC de la caméra, tapez par exemple :"
     };
+    // The usual reason nothing arrives, as the README says.
+    let firewall =
+        format!("Rien n'arrive ? Le pare-feu de ce PC doit laisser passer le port TCP {port}.");
     let commands: Vec<String> = if addresses.is_empty() {
         vec![format!("vigie client --server <adresse>:{port}")]
     } else {
@@ -58,63 +83,77 @@ pub(crate) fn draw(c: &mut Canvas, port: u16, addresses: &[String]) {
             .map(|a| format!("vigie client --server {}", dial_address(a, port)))
             .collect()
     };
-    let body_line = (h / 24).max(16);
-    let hint_font = font_to_fit(hint, body_line, max_w, false);
+    let title_font = font_to_fit(&title, (h / 14).max(16), max_w, true);
+    let small = (h / 36).max(16);
+    let hint_font = [hint, firewall.as_str()]
+        .map(|t| font_to_fit(t, small, max_w, false))
+        .into_iter()
+        .min_by_key(|f| f.line_height())
+        .unwrap_or(Font::for_line_height(16));
     // One font for every command, sized on the longest, so they line up.
     let longest = commands.iter().max_by_key(|s| s.chars().count());
-    let cmd_font = font_to_fit(longest.map_or("", |s| s), body_line, max_w, false);
+    let cmd_font = font_to_fit(longest.map_or("", |s| s), (h / 26).max(16), max_w, false);
+    let cmd_gap = cmd_font.line_height() * 2 / 3;
+    let (title_h, hint_h) = (title_font.line_height(), hint_font.line_height());
 
-    let (title_h, hint_h, cmd_h) = (
-        title_font.line_height(),
-        hint_font.line_height(),
-        cmd_font.line_height(),
-    );
-    let gap = cmd_h / 2;
-    let row_h = cmd_h + gap;
+    let mut lines = vec![
+        Line::new(title, title_font, TITLE, 0),
+        Line::new(hint.to_owned(), hint_font, HINT, title_h),
+    ];
     // As many commands as the window has room for, the rest summed up.
-    let fixed = title_h + 2 * gap + hint_h + gap;
-    let room = h.saturating_sub(fixed + 2 * gap) / row_h;
-    let shown = commands.len().min(room.max(1) as usize);
-    let more = commands.len() - shown;
-    let rows = shown + usize::from(more > 0);
-    let total = fixed + row_h * rows as u32;
-    let mut y = i64::from(h.saturating_sub(total) / 2);
-
-    centred(c, y, &title, title_font, max_w, TITLE);
-    y += i64::from(title_h + 2 * gap);
-    centred(c, y, hint, hint_font, max_w, HINT);
-    y += i64::from(hint_h + gap);
-    let cmd_w = commands[..shown]
-        .iter()
-        .map(|s| cmd_font.text_width(&truncate(s, cmd_font, max_w)))
-        .max()
-        .unwrap_or(0);
-    let x = i64::from(w / 2) - i64::from(cmd_w / 2);
-    let pad = i64::from(cmd_font.char_width());
-    for command in &commands[..shown] {
-        let text = truncate(command, cmd_font, max_w);
-        let box_y = y - i64::from(gap / 4);
-        let box_h = i64::from(cmd_h + gap / 2);
-        c.fill_rect(
-            x - pad,
-            box_y,
-            i64::from(cmd_w) + 2 * pad,
-            box_h,
-            COMMAND_BOX,
-        );
-        c.text(x, y, &text, cmd_font, COMMAND);
-        y += i64::from(row_h);
+    let row = cmd_font.line_height() + cmd_gap;
+    let room = (h.saturating_sub(3 * title_h + 4 * hint_h) / row).max(1) as usize;
+    let shown = if commands.len() > room {
+        (room - 1).max(1)
+    } else {
+        commands.len()
+    };
+    for (i, command) in commands.iter().take(shown).enumerate() {
+        let space = if i == 0 { hint_h } else { cmd_gap };
+        lines.push(Line {
+            command: true,
+            ..Line::new(command.clone(), cmd_font, COMMAND, space)
+        });
     }
+    let more = commands.len() - shown;
     if more > 0 {
         let text = format!("(et {more} autre{})", if more > 1 { "s" } else { "" });
-        centred(c, y, &text, cmd_font, max_w, HINT);
+        lines.push(Line::new(text, hint_font, HINT, cmd_gap));
     }
-}
+    lines.push(Line::new(firewall, hint_font, HINT, title_h));
 
-fn centred(c: &mut Canvas, y: i64, text: &str, font: Font, max_w: u32, colour: Rgb) {
-    let text = truncate(text, font, max_w);
-    let x = i64::from(c.width() / 2) - i64::from(font.text_width(&text) / 2);
-    c.text(x, y, &text, font, colour);
+    let total: u32 = lines.iter().map(|l| l.space + l.font.line_height()).sum();
+    let mut y = i64::from(h.saturating_sub(total) / 2);
+    let cmd_w = lines
+        .iter()
+        .filter(|l| l.command)
+        .map(|l| cmd_font.text_width(&truncate(&l.text, cmd_font, max_w)))
+        .max()
+        .unwrap_or(0);
+    let cmd_x = i64::from(w / 2) - i64::from(cmd_w / 2);
+    let pad = i64::from(cmd_font.char_width());
+    for line in &lines {
+        y += i64::from(line.space);
+        let text = truncate(&line.text, line.font, max_w);
+        let x = if line.command {
+            let (box_y, box_h) = (
+                y - i64::from(cmd_gap / 3),
+                cmd_font.line_height() + cmd_gap * 2 / 3,
+            );
+            c.fill_rect(
+                cmd_x - pad,
+                box_y,
+                i64::from(cmd_w) + 2 * pad,
+                i64::from(box_h),
+                COMMAND_BOX,
+            );
+            cmd_x
+        } else {
+            i64::from(w / 2) - i64::from(line.font.text_width(&text) / 2)
+        };
+        c.text(x, y, &text, line.font, line.colour);
+        y += i64::from(line.font.line_height());
+    }
 }
 
 #[cfg(test)]

@@ -35,16 +35,6 @@ impl Rect {
         self.w == 0 || self.h == 0
     }
 
-    /// The same rectangle shrunk by `d` pixels on every side (empty if it
-    /// was too small).
-    pub(crate) fn inset(self, d: u32) -> Rect {
-        let (w, h) = (self.w.saturating_sub(2 * d), self.h.saturating_sub(2 * d));
-        if w == 0 || h == 0 {
-            return Rect::new(self.x, self.y, 0, 0);
-        }
-        Rect::new(self.x + d, self.y + d, w, h)
-    }
-
     /// Splits off a band of `band` pixels at the bottom: (above, band).
     pub(crate) fn split_bottom(self, band: u32) -> (Rect, Rect) {
         let band = band.min(self.h);
@@ -258,8 +248,6 @@ mod tests {
     #[test]
     fn rect_helpers() {
         let r = Rect::new(10, 10, 100, 50);
-        assert_eq!(r.inset(5), Rect::new(15, 15, 90, 40));
-        assert!(r.inset(30).is_empty());
         let (top, band) = r.split_bottom(20);
         assert_eq!((top.h, band.y, band.h), (30, 40, 20));
         assert_eq!(r.split_bottom(80).1.h, 50);

@@ -154,9 +154,7 @@ impl Composer {
         if width == 0 || height == 0 || expected != Some(frame.len()) {
             return;
         }
-        for px in frame.chunks_exact_mut(4) {
-            px.copy_from_slice(&[BACKGROUND[0], BACKGROUND[1], BACKGROUND[2], 255]);
-        }
+        blit::fill(frame, width, Rect::new(0, 0, width, height), BACKGROUND);
         if scene.tiles.is_empty() {
             tile::with_canvas(frame, width, height, |c| {
                 empty::draw(c, scene.listen_port, scene.listen_addresses)

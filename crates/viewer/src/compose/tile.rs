@@ -14,7 +14,7 @@
 
 use vigie_core::draw::{Canvas, Font, Rgb};
 
-use super::blit::{Scaler, Tone};
+use super::blit::{self, Scaler, Tone};
 use super::caption::{self, font_to_fit, truncate};
 use super::layout::{fit, Rect};
 use super::{Tile, TileState};
@@ -52,17 +52,33 @@ pub(crate) fn draw(
     let has_caption = rect.h >= 3 * band_h && rect.w >= 6 * font.char_width();
     let (area, band) = rect.split_bottom(if has_caption { band_h } else { 0 });
 
-    with_canvas(frame, width, height, |c| fill(c, rect, LETTERBOX));
     let picture = tile.picture.as_deref().filter(|p| p.is_valid());
     let tone = match tile.state {
         TileState::Online => Tone::Live,
         TileState::Stale { .. } => Tone::Dimmed,
         TileState::Offline { .. } => Tone::Greyed,
     };
-    let shown = picture.is_some_and(|p| {
-        let dst = fit(p.width, p.height, area);
-        scaler.draw(frame, width, p, dst, tone)
-    });
+    let dst = picture.map_or(Rect::default(), |p| fit(p.width, p.height, area));
+    let shown = picture.is_some_and(|p| scaler.draw(frame, width, p, dst, tone));
+    // Only the bars are filled: painting the whole tile first and the
+    // picture over it would write every pixel twice.
+    if shown {
+        let (right, bottom) = (dst.x + dst.w, dst.y + dst.h);
+        let bars = [
+            Rect::new(area.x, area.y, area.w, dst.y - area.y),
+            Rect::new(area.x, bottom, area.w, area.y + area.h - bottom),
+            Rect::new(area.x, dst.y, dst.x - area.x, dst.h),
+            Rect::new(right, dst.y, area.x + area.w - right, dst.h),
+        ];
+        for bar in bars {
+            blit::fill(frame, width, bar, LETTERBOX);
+        }
+    } else {
+        blit::fill(frame, width, area, LETTERBOX);
+    }
+    if has_caption {
+        blit::fill(frame, width, band, BAND);
+    }
 
     with_canvas(frame, width, height, |c| {
         let state_colour = match tile.state {
@@ -83,7 +99,7 @@ pub(crate) fn draw(
             draw_rec(c, area, font);
         }
         if tile.motion {
-            let thickness = (rect.w.min(rect.h) / 100).clamp(2, 8);
+            let thickness = (rect.w.min(rect.h) / 100).clamp(3, 8);
             let (x, y) = (i64::from(rect.x), i64::from(rect.y));
             let t = i64::from(thickness.min(rect.w / 2).min(rect.h / 2).max(1));
             c.stroke_rect(x, y, i64::from(rect.w), i64::from(rect.h), t, ALERT);
@@ -97,16 +113,6 @@ pub(crate) fn with_canvas(frame: &mut [u8], width: u32, height: u32, f: impl FnO
     if let Some(mut canvas) = Canvas::rgba(frame, width, height) {
         f(&mut canvas);
     }
-}
-
-pub(crate) fn fill(c: &mut Canvas, r: Rect, colour: Rgb) {
-    c.fill_rect(
-        i64::from(r.x),
-        i64::from(r.y),
-        i64::from(r.w),
-        i64::from(r.h),
-        colour,
-    );
 }
 
 /// Draws `text` centred in `area`, as large as fits up to `line_height`.
@@ -158,10 +164,9 @@ pub(crate) fn centred_label(
 /// The band under the picture: a dot in the state's colour, the name in
 /// bold, then the figures.
 fn draw_caption(c: &mut Canvas, band: Rect, tile: &Tile, font: Font, state_colour: Rgb) {
-    fill(c, band, BAND);
     let line = font.line_height();
     let pad = line / 4;
-    let radius = line / 5;
+    let radius = line / 4;
     let dot_x = i64::from(band.x + pad + radius);
     let text_y = i64::from(band.y + pad);
     disc(c, dot_x, text_y + i64::from(line / 2), radius, state_colour);

@@ -129,10 +129,12 @@
     render();
   }
 
-  // Captions and state labels; ages move on between two state messages.
+  // Captions and state labels. Ages move on between two state messages,
+  // by at most one period: past that, the server has stopped telling us
+  // (the link line says so) and a made-up age would mislead.
   function render() {
     if (!state) return;
-    const dt = (performance.now() - stateAt) / 1000;
+    const dt = Math.min((performance.now() - stateAt) / 1000, 1);
     for (const tile of tiles.values()) {
       const c = tile.info;
       if (!c) continue;

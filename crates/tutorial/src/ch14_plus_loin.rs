@@ -1,0 +1,135 @@
+//! Chapitre 14, aller plus loin : le format du client Python d'origine
+//! envoyé à un serveur vigie, et une première idée de détection de
+//! mouvement.
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::Duration;
+
+use anyhow::bail;
+use tokio_util::sync::CancellationToken;
+use vigie_camera::TestPattern;
+use vigie_core::{jpeg, pack, Frame, PixelFormat};
+use vigie_net::legacy;
+use vigie_net::registry::Lifecycle;
+use vigie_net::{server, CameraState, Registry, ServerConfig};
+
+use crate::MORNING_US;
+
+/// Le client du rapport face au serveur de vigie, puis le mouvement.
+pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
+    writeln!(out, "Le format du client Python, reçu par vigie :")?;
+    crate::block_on(legacy_client(out))?;
+    writeln!(out)?;
+    writeln!(out, "Détecter du mouvement :")?;
+    motion(out)?;
+    Ok(())
+}
+
+// ANCHOR: client_du_rapport
+/// Fait ce que `client.py` fait pour chaque image, octet pour octet :
+/// JPEG qualité 90, `pickle.dumps(image, 0)`, `struct.pack(">L", taille)`.
+fn send_like_the_report(
+    server: std::net::SocketAddr,
+    frames: u64,
+) -> anyhow::Result<()> {
+    let mut socket = TcpStream::connect(server)?;
+    let camera = TestPattern::new("rapport", 320, 240, 15.0)?;
+    for sequence in 0..frames {
+        let frame = camera.render(sequence, MORNING_US);
+        let file =
+            jpeg::encode(frame.payload(), 320, 240, PixelFormat::Rgb8, 90)?;
+        let mut message = Vec::new();
+        pack::pack_with(&mut message, |out| {
+            legacy::encode_jpeg(&file, out); // ce qu'écrirait pickle.dumps
+            Ok::<_, vigie_core::Error>(())
+        })?;
+        socket.write_all(&message)?;
+    }
+    Ok(()) // la prise se ferme ici, comme à la fin de client.py
+}
+// ANCHOR_END: client_du_rapport
+
+async fn legacy_client(out: &mut dyn Write) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let registry = Registry::new(16, Lifecycle::default());
+    let stop = CancellationToken::new();
+    let server = tokio::spawn(server::run(
+        listener,
+        ServerConfig::default(),
+        registry.clone(),
+        stop.clone(),
+    ));
+    // Le client du rapport est « bloquant » : il a son propre fil d'exécution.
+    tokio::task::spawn_blocking(move || send_like_the_report(address, 3))
+        .await??;
+
+    let mut found = None;
+    for _ in 0..200 {
+        found = registry
+            .snapshot()
+            .into_iter()
+            .find(|v| v.state == CameraState::Offline);
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let Some(view) = found else {
+        bail!("le serveur n'a pas vu partir le client du rapport en 2 s")
+    };
+    // ANCHOR: nom_legacy
+    // Pas de bonjour, donc pas de nom : le serveur nomme la caméra
+    // « legacy- » suivi de l'adresse et du port du client.
+    writeln!(
+        out,
+        "  caméra « {} », protocole {}, {} images reçues",
+        view.name, view.protocol, view.stats.frames
+    )?;
+    // ANCHOR_END: nom_legacy
+    stop.cancel();
+    server.await?;
+    Ok(())
+}
+
+fn motion(out: &mut dyn Write) -> anyhow::Result<()> {
+    // ANCHOR: mouvement
+    let camera = TestPattern::new("entrée", 320, 240, 15.0)?;
+    let before = camera.render(0, MORNING_US);
+    // Même heure, même image : rien n'a bougé.
+    let same = camera.render(0, MORNING_US);
+    // Dix images plus tard, le carré de la mire s'est déplacé.
+    let later = camera.render(10, MORNING_US);
+    for (what, after) in
+        [("la même image", &same), ("10 images plus tard", &later)]
+    {
+        let changed = changed_share(&before, after, 40);
+        writeln!(
+            out,
+            "  {what:<20} : {:.1} % des pixels ont changé",
+            changed * 100.0
+        )?;
+    }
+    // ANCHOR_END: mouvement
+    Ok(())
+}
+
+// ANCHOR: part_changee
+/// La part des pixels (de 0 à 1) dont une couleur au moins a changé de plus
+/// de `threshold` entre deux images RGB8 de même taille.
+pub fn changed_share(a: &Frame, b: &Frame, threshold: u8) -> f64 {
+    let pixels_a = a.payload().chunks_exact(3);
+    let pixels_b = b.payload().chunks_exact(3);
+    let total = pixels_a.len();
+    let changed = pixels_a
+        .zip(pixels_b)
+        .filter(|(p, q)| {
+            p.iter()
+                .zip(q.iter())
+                .any(|(x, y)| x.abs_diff(*y) > threshold)
+        })
+        .count();
+    changed as f64 / total as f64
+}
+// ANCHOR_END: part_changee
