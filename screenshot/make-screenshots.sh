@@ -44,7 +44,7 @@ shoot() { # shoot FILE SECONDS_TO_WAIT
 
 # The demo with 1, 4 and 9 synthetic cameras.
 for n in 1 4 9; do
-  "$VIGIE" demo --cameras "$n" --listen 127.0.0.1:0 --seconds 9 >/dev/null 2>&1 &
+  "$VIGIE" demo --cameras "$n" --http off --listen 127.0.0.1:0 --seconds 9 >/dev/null 2>&1 &
   pid=$!
   shoot "demo-$n-cameras.png" 6
   wait "$pid" || true
@@ -52,7 +52,7 @@ done
 
 # An offline camera: four cameras on a server, one of which stops after
 # 30 frames and is shown "HORS LIGNE".
-"$VIGIE" server --listen 127.0.0.1:18485 >/dev/null 2>&1 &
+"$VIGIE" server --http off --listen 127.0.0.1:18485 >/dev/null 2>&1 &
 pids+=($!)
 sleep 1
 for name in entrée jardin garage; do
@@ -67,6 +67,6 @@ shoot "offline-camera.png" 9
 kill "${pids[@]}" 2>/dev/null || true
 pids=()
 sleep 1
-"$VIGIE" server --listen 0.0.0.0:18486 >/dev/null 2>&1 &
+"$VIGIE" server --http off --listen 0.0.0.0:18486 >/dev/null 2>&1 &
 pids+=($!)
 shoot "empty-server.png" 3

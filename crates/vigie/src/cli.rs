@@ -68,6 +68,42 @@ pub struct ServerArgs {
     /// Seconds without a frame before a camera is shown as offline.
     #[arg(long, default_value_t = 10.0)]
     pub offline_after: f64,
+
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+/// The web page and HTTP API (shared by `server` and `demo`).
+#[derive(Debug, Args)]
+pub struct HttpArgs {
+    /// Address of the web page and HTTP API, or `off`. Binding to anything
+    /// but loopback without a password prints a warning.
+    #[arg(long = "http", default_value = "127.0.0.1:8080", value_parser = parse_http)]
+    pub http: HttpAddr,
+
+    /// User name for HTTP Basic auth (default `vigie` when only a password is given).
+    #[arg(long)]
+    pub http_user: Option<String>,
+
+    /// Password for HTTP Basic auth of every path but /healthz.
+    #[arg(long, env = "VIGIE_HTTP_PASSWORD", hide_env_values = true)]
+    pub http_password: Option<String>,
+}
+
+/// Where the web side listens, if anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpAddr {
+    Off,
+    At(SocketAddr),
+}
+
+fn parse_http(s: &str) -> Result<HttpAddr, String> {
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(HttpAddr::Off);
+    }
+    s.parse()
+        .map(HttpAddr::At)
+        .map_err(|_| format!("{s:?} is not an address such as 127.0.0.1:8080, nor `off`"))
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +174,9 @@ pub struct DemoArgs {
     /// Seconds between two statistics lines.
     #[arg(long, default_value_t = 5.0)]
     pub stats_interval: f64,
+
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

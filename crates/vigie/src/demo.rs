@@ -77,6 +77,12 @@ pub fn run(args: DemoArgs) -> ExitCode {
         stats_interval: Duration::from_secs_f64(args.stats_interval),
     };
     let running = serve::start(listener, &setup);
+    let web = serve::start_web(&args.http, &running.registry, local.port(), &shutdown, true);
+    match runtime.block_on(web) {
+        Ok(Some(url)) => println!("vigie demo: web page on {url}"),
+        Ok(None) => {}
+        Err(msg) => return fail(&msg),
+    }
     let cameras = shutdown.child_token();
     for i in 0..args.cameras as usize {
         let (name, w, h) = room(i);

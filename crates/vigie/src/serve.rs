@@ -134,3 +134,48 @@ pub async fn finish(running: Running) {
     let _ = running.server.await;
     print!("{}", report::summary_table(&running.registry.snapshot()));
 }
+
+/// Starts the web page and HTTP API beside the camera server, if asked.
+/// Returns the URL it serves. With `fallback`, a busy port is replaced by a
+/// free one (the demo); otherwise it is an error.
+pub async fn start_web(
+    args: &crate::cli::HttpArgs,
+    registry: &Registry,
+    camera_port: u16,
+    shutdown: &CancellationToken,
+    fallback: bool,
+) -> Result<Option<String>, String> {
+    let crate::cli::HttpAddr::At(addr) = args.http else {
+        return Ok(None);
+    };
+    let config = vigie_web::WebConfig {
+        user: args.http_user.clone(),
+        password: args.http_password.clone(),
+        listen_port_for_display: camera_port,
+    };
+    config
+        .credentials()
+        .map_err(|e| format!("--http-user/--http-password: {e}"))?;
+    let listener = match bind(addr).await {
+        Ok(l) => l,
+        Err(msg) if fallback => {
+            tracing::warn!("web page: {msg}; using a free port instead");
+            bind(SocketAddr::new(addr.ip(), 0)).await?
+        }
+        Err(msg) => return Err(format!("web page: {msg} (or use --http off)")),
+    };
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    vigie_web::warn_if_exposed(local, &config);
+    let (registry, shutdown) = (registry.clone(), shutdown.clone());
+    tokio::spawn(async move {
+        if let Err(e) = vigie_web::serve(listener, registry, config, shutdown).await {
+            tracing::warn!("web page stopped: {e}");
+        }
+    });
+    let shown = if local.ip().is_unspecified() {
+        SocketAddr::new(IpAddr::from([127, 0, 0, 1]), local.port())
+    } else {
+        local
+    };
+    Ok(Some(format!("http://{shown}/")))
+}

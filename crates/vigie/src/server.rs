@@ -56,6 +56,23 @@ pub fn run(args: ServerArgs) -> ExitCode {
     let shutdown = CancellationToken::new();
     serve::cancel_on_signal(shutdown.clone());
     let running = serve::start(listener, &setup);
+    let web = serve::start_web(
+        &args.http,
+        &running.registry,
+        local.port(),
+        &shutdown,
+        false,
+    );
+    match runtime.block_on(web) {
+        Ok(Some(url)) => println!("web page and API on {url}"),
+        Ok(None) => {}
+        Err(msg) => {
+            eprintln!("vigie server: {msg}");
+            shutdown.cancel();
+            runtime.block_on(serve::finish(running));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
     let mut code = ExitCode::SUCCESS;
     if args.headless {
         runtime.block_on(serve::print_stats_until(
@@ -80,6 +97,8 @@ pub fn run(args: ServerArgs) -> ExitCode {
             code = ExitCode::from(EXIT_USAGE);
         }
     }
+    // The window may have been closed with Q: stop the web side too.
+    shutdown.cancel();
     runtime.block_on(serve::finish(running));
     code
 }

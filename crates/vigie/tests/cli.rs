@@ -53,8 +53,9 @@ fn a_port_in_use_is_one_clear_line_and_exit_code_2() {
 
 #[test]
 fn an_address_this_machine_lacks_is_exit_code_2() {
-    // 192.0.2.1 is TEST-NET-1: never a local address. Nothing is sent to it.
-    let out = vigie(&["server", "--headless", "--listen", "192.0.2.1:8485"]);
+    // 198.51.100.77 is in TEST-NET-2, documentation only: not an address of
+    // this machine. Nothing is sent to it.
+    let out = vigie(&["server", "--headless", "--listen", "198.51.100.77:8485"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such address"));
     let out = vigie(&["server", "--listen", "not-an-address"]);

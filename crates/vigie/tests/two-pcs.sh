@@ -50,7 +50,7 @@ ip -n "$PC1" link set veth-pc1 up
 ip -n "$PC2" link set veth-pc2 up
 
 echo "two-pcs: PC 1 ($PC1, 10.85.0.1) starts the server"
-ip netns exec "$PC1" "$VIGIE" server --headless --listen 0.0.0.0:8485 --stats-interval 1 \
+ip netns exec "$PC1" "$VIGIE" server --headless --http off --listen 0.0.0.0:8485 --stats-interval 1 \
   >"$LOG/server.out" 2>"$LOG/server.err" &
 server_pid=$!
 for _ in $(seq 100); do

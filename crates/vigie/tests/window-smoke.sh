@@ -22,7 +22,7 @@ xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
 sleep 1
 
-"$VIGIE" demo --cameras 2 --listen 127.0.0.1:0 --seconds 120 >demo.out 2>demo.err &
+"$VIGIE" demo --cameras 2 --http off --listen 127.0.0.1:0 --seconds 120 >demo.out 2>demo.err &
 demo=$!
 window=""
 for _ in $(seq 100); do

@@ -35,6 +35,21 @@
 //! warning ([`warn_if_exposed`]); with a user and password, every path but
 //! `/healthz` needs HTTP Basic auth (`auth`). Camera names from URLs are only
 //! ever looked up in the registry, never used as file paths.
+//!
+//! Running it beside the camera server, on the same registry:
+//!
+//! ```no_run
+//! # async fn example(registry: vigie_net::Registry) -> Result<(), vigie_web::WebError> {
+//! use tokio_util::sync::CancellationToken;
+//! use vigie_web::WebConfig;
+//!
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! let config = WebConfig::default(); // no password: loopback only, please
+//! vigie_web::warn_if_exposed(listener.local_addr()?, &config);
+//! let shutdown = CancellationToken::new(); // cancel it to stop
+//! vigie_web::serve(listener, registry, config, shutdown).await
+//! # }
+//! ```
 
 mod api;
 mod auth;
@@ -47,11 +62,14 @@ mod page;
 mod routes;
 mod server;
 
+#[cfg(doc)]
+use vigie_net::Registry;
+
 use std::fmt;
 use std::net::SocketAddr;
 
 pub use error::WebError;
-pub use server::{serve, GRACE, MAX_CONNECTIONS};
+pub use server::{serve, GRACE, MAX_BUFFER, MAX_CONNECTIONS, UNSENT};
 
 /// The user name when only a password is given.
 pub const DEFAULT_USER: &str = "vigie";

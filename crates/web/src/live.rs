@@ -112,6 +112,9 @@ impl Feed {
     async fn run(mut self, mut socket: WebSocket) -> WsResult {
         let mut changes = self.app.registry.subscribe();
         let mut ticks = tokio::time::interval(STATE_EVERY);
+        // A page that was slow to take a state gets the next one a period
+        // later, not a burst of the ones it missed.
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let shutdown = self.app.shutdown.clone();
         loop {
             // Sending can wait on a slow page: the shutdown must not.

@@ -14,6 +14,7 @@
 //! --vigieframe
 //! Content-Type: image/jpeg
 //! Content-Length: 41230
+//! X-Frame-Sequence: 42
 //!
 //! <41 230 bytes of JPEG>
 //! --vigieframe
@@ -27,7 +28,8 @@
 //! picture on hold until the next one arrives.
 //!
 //! The stream is pulled, not pushed: the HTTP layer asks for the next part
-//! only when the previous one has gone into the socket. So a viewer on a
+//! only when the previous one has gone into the socket, and the socket
+//! takes more only when little of it is left unsent (see `server`). So a viewer on a
 //! slow link is asked less often, and each time gets the newest frame;
 //! frames it had no time for are never queued for it. A reader that stops
 //! reading altogether just stops asking: the cameras and the other viewers
@@ -108,7 +110,7 @@ impl Viewer {
                 if self.sent != Some(key) {
                     self.sent = Some(key);
                     match self.app.cache.jpeg(&frame).await {
-                        Ok(jpeg) => return Some(part(jpeg)),
+                        Ok(jpeg) => return Some(part(jpeg, frame.sequence())),
                         Err(e) => tracing::debug!(camera = %self.name, "mjpeg: {e}"),
                     }
                 }
@@ -123,9 +125,9 @@ impl Viewer {
 
 /// A part: its headers, the JPEG (shared, not copied) and the boundary
 /// that ends it.
-pub(crate) fn part(jpeg: Bytes) -> [Bytes; 3] {
+pub(crate) fn part(jpeg: Bytes, sequence: u64) -> [Bytes; 3] {
     let head = format!(
-        "Content-Type: image/jpeg\r\nContent-Length: {}\r\n\r\n",
+        "Content-Type: image/jpeg\r\nContent-Length: {}\r\nX-Frame-Sequence: {sequence}\r\n\r\n",
         jpeg.len()
     );
     [
@@ -142,10 +144,10 @@ mod tests {
     #[test]
     fn a_part_is_headers_jpeg_and_the_next_boundary() {
         let jpeg = Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xD9]);
-        let [head, body, tail] = part(jpeg.clone());
+        let [head, body, tail] = part(jpeg.clone(), 42);
         assert_eq!(
             &head[..],
-            b"Content-Type: image/jpeg\r\nContent-Length: 4\r\n\r\n"
+            b"Content-Type: image/jpeg\r\nContent-Length: 4\r\nX-Frame-Sequence: 42\r\n\r\n"
         );
         assert_eq!(body.as_ptr(), jpeg.as_ptr(), "the JPEG is shared");
         assert_eq!(&tail[..], b"\r\n--vigieframe\r\n");

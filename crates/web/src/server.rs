@@ -10,6 +10,14 @@
 //!    asks every connection to finish its current response;
 //! 3. after [`GRACE`], drops whatever is left: a reader that stopped
 //!    reading would otherwise keep the server alive forever.
+//!
+//! It also keeps the bytes waiting for a slow viewer few. Between the
+//! newest frame and a viewer sit two buffers: hyper's (bounded by
+//! [`MAX_BUFFER`]) and the kernel's send buffer, which Linux grows to
+//! megabytes on a fast link: a hundred frames that a viewer on a slow
+//! Wi-Fi would watch seconds late. `TCP_NOTSENT_LOWAT` ([`UNSENT`]) makes
+//! the socket refuse more data while that much is still unsent, so the
+//! next frame is picked when the link is really ready for it.
 
 use std::pin::pin;
 use std::sync::Arc;
@@ -33,6 +41,14 @@ pub const MAX_CONNECTIONS: usize = 1024;
 
 /// How long connections get to finish after a shutdown is asked.
 pub const GRACE: Duration = Duration::from_secs(3);
+
+/// The most bytes hyper buffers for one connection: about one frame
+/// (hyper's default is about 400 KB, twenty frames of a small camera). It
+/// also bounds a request's headers, which are far smaller here.
+pub const MAX_BUFFER: usize = 16 * 1024;
+
+/// The most unsent bytes the kernel keeps for one connection.
+pub const UNSENT: usize = 16 * 1024;
 
 /// How long a client has to send its request headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -75,6 +91,7 @@ pub async fn serve(
                         continue;
                     };
                     let _ = stream.set_nodelay(true);
+                    limit_unsent(&stream);
                     connections.spawn(connection(stream, router.clone(), stopping.clone(), permit));
                 }
                 Err(e) => {
@@ -108,6 +125,7 @@ async fn connection(
     let mut conn = pin!(http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(MAX_BUFFER)
         .serve_connection(TokioIo::new(stream), service)
         .with_upgrades());
     let mut stop = pin!(stopping.cancelled());
@@ -125,6 +143,20 @@ async fn connection(
                 conn.as_mut().graceful_shutdown();
             }
         }
+    }
+}
+
+/// See the module's documentation. Where `TCP_NOTSENT_LOWAT` does not
+/// exist, a small send buffer does nearly the same (it also bounds the
+/// bytes in flight, which only matters on links with a long round trip).
+fn limit_unsent(stream: &TcpStream) {
+    let socket = socket2::SockRef::from(stream);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let result = socket.set_tcp_notsent_lowat(UNSENT as u32);
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let result = socket.set_send_buffer_size(4 * UNSENT);
+    if let Err(e) = result {
+        tracing::debug!("limiting a socket's unsent bytes: {e}");
     }
 }
 

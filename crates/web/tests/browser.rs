@@ -70,6 +70,7 @@ impl Browser {
                 "--disable-quic",
                 "--hide-scrollbars",
                 "--remote-debugging-port=0",
+                "--no-proxy-server",
             ])
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg(format!("--window-size={WIDTH},{HEIGHT}"))

@@ -12,7 +12,15 @@ use tokio::process::Command;
 use vigie_web::WebConfig;
 
 async fn run(program: &str, args: &[&str]) -> std::process::Output {
-    let child = Command::new(program).args(args).kill_on_drop(true).output();
+    // ffmpeg honours http_proxy even for loopback: go straight there.
+    let child = Command::new(program)
+        .args(args)
+        .env_remove("http_proxy")
+        .env_remove("HTTP_PROXY")
+        .env_remove("all_proxy")
+        .env_remove("ALL_PROXY")
+        .kill_on_drop(true)
+        .output();
     tokio::time::timeout(Duration::from_secs(60), child)
         .await
         .unwrap_or_else(|_| panic!("{program} did not finish in 60 s"))

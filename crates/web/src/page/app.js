@@ -124,7 +124,8 @@
     empty.hidden = n > 0;
     if (n === 0) empty.textContent = `en attente de caméras sur le port ${message.camera_port}`;
     const c = message.connected;
-    count.textContent = `${c} caméra${c > 1 ? 's' : ''} connectée${c > 1 ? 's' : ''}`;
+    count.textContent = c === 0 ? 'aucune caméra connectée'
+      : `${c} caméra${c > 1 ? 's' : ''} connectée${c > 1 ? 's' : ''}`;
     layout();
     render();
   }

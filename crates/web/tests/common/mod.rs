@@ -173,6 +173,8 @@ pub fn stream_client() -> reqwest::Client {
 #[derive(Default)]
 pub struct Parts {
     buf: Vec<u8>,
+    /// The headers of the last part returned, lower-cased.
+    pub headers: String,
 }
 
 impl Parts {
@@ -197,6 +199,7 @@ impl Parts {
         }
         let part = self.buf[start..start + len].to_vec();
         self.buf.drain(..start + len);
+        self.headers = headers;
         Some(part)
     }
 }
