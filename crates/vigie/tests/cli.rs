@@ -117,3 +117,44 @@ fn a_server_without_display_suggests_headless_and_exits_2() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("--headless"), "{err}");
 }
+
+#[test]
+fn bad_web_options_are_exit_code_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args([
+            "server",
+            "--headless",
+            "--listen",
+            "127.0.0.1:0",
+            "--http-user",
+            "bob",
+        ])
+        .env_remove("VIGIE_HTTP_PASSWORD")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--http-user"));
+    let out = vigie(&["server", "--headless", "--http", "everywhere"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("off"));
+}
+
+#[test]
+fn a_busy_web_port_is_one_clear_line_and_exit_code_2() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let web = taken.local_addr().unwrap().to_string();
+    let out = vigie(&[
+        "server",
+        "--headless",
+        "--listen",
+        "127.0.0.1:0",
+        "--http",
+        &web,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("web page") && err.contains("already in use"),
+        "{err}"
+    );
+}
