@@ -40,6 +40,8 @@ xdotool windowfocus --sync "$window"
 xdotool key --window "$window" s
 sleep 1
 xdotool key --window "$window" 2
+sleep 2
+xdotool key --window "$window" s
 sleep 1
 xdotool key --window "$window" q
 for _ in $(seq 100); do
@@ -53,20 +55,50 @@ if kill -0 "$demo" 2>/dev/null; then
 fi
 wait "$demo"
 
-shot=$(ls vigie-*.png 2>/dev/null | head -n 1 || true)
-if [ -z "$shot" ]; then
-  echo "window-smoke: FAILED: S saved no screenshot" >&2
+shots=($(ls vigie-*.png 2>/dev/null || true))
+if [ "${#shots[@]}" -lt 2 ]; then
+  echo "window-smoke: FAILED: S saved ${#shots[@]} screenshot(s), expected 2 (grid, then solo)" >&2
   cat demo.err >&2
   exit 1
 fi
-grep -q "screenshot saved: .*$shot" demo.err
-size=$(convert "$shot" -format "%wx%h" info:)
-# The test pattern's colour bars: count clearly yellow pixels (R,G high, B low).
-yellow=$(convert "$shot" -fx "(r>0.6 && g>0.6 && b<0.3) ? 1 : 0" -format "%[fx:mean*w*h]" info:)
-echo "window-smoke: screenshot $shot is $size with ${yellow%.*} yellow pixels"
-if [ "${yellow%.*}" -lt 1000 ]; then
-  echo "window-smoke: FAILED: the screenshot does not show the test pattern" >&2
-  exit 1
-fi
+grep -q "screenshot saved: .*${shots[0]}" demo.err
+
+# Pixels of a colour in a region: "yellow" (R, G high, B low), "cyan"
+# (G, B high, R low), "magenta" (R, B high, G low): three of the test
+# pattern's colour bars.
+count() { # count FILE GEOMETRY COLOUR
+  local fx
+  case "$3" in
+    yellow) fx="(r>0.6 && g>0.6 && b<0.3)" ;;
+    cyan) fx="(r<0.3 && g>0.6 && b>0.6)" ;;
+    magenta) fx="(r>0.6 && g<0.3 && b>0.6)" ;;
+  esac
+  convert "$1" -crop "$2" +repage -fx "$fx ? 1 : 0" -format "%[fx:round(mean*w*h)]" info:
+}
+check() { # check FILE GEOMETRY WHAT
+  for colour in yellow cyan magenta; do
+    n=$(count "$1" "$2" "$colour")
+    if [ "$n" -lt 500 ]; then
+      echo "window-smoke: FAILED: $3 ($2 of $1) has only $n $colour pixels: no test pattern there" >&2
+      exit 1
+    fi
+  done
+  echo "window-smoke: $3 shows the colour bars"
+}
+size=$(convert "${shots[0]}" -format "%wx%h" info:)
+[ "$size" = 1280x720 ] || { echo "window-smoke: FAILED: screenshot is $size" >&2; exit 1; }
+# Two cameras make a 2×1 grid (compose::grid_shape(2)): one tile per half.
+check "${shots[0]}" 640x720+0+0 "grid, left tile (entrée)"
+check "${shots[0]}" 640x720+640+0 "grid, right tile (jardin)"
+# Key 2 shows the second camera alone, filling the window's height: its
+# bars reach the top strip, which in the 2×1 grid is letterbox (dark).
+check "${shots[1]}" 500x40+390+20 "solo, top strip"
+for colour in yellow cyan magenta; do
+  n=$(count "${shots[0]}" 500x40+390+20 "$colour")
+  if [ "$n" -gt 50 ]; then
+    echo "window-smoke: FAILED: the grid's top strip has $n $colour pixels: tiles are not letterboxed" >&2
+    exit 1
+  fi
+done
 grep -q "jardin" demo.out
-echo "window-smoke: OK: window opened, S saved a picture of the cameras, 2 and Q worked"
+echo "window-smoke: OK: window opened, the tiles show the test pattern where the grid puts them, 2, S and Q worked"
