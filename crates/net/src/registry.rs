@@ -249,6 +249,12 @@ impl Registry {
             .collect()
     }
 
+    /// Whether a camera of this name is known (connected or not), without
+    /// copying every camera's state as [`Registry::snapshot`] does.
+    pub fn contains(&self, name: &str) -> bool {
+        self.lock().cameras.contains_key(name)
+    }
+
     /// The newest frame of one camera.
     pub fn latest(&self, name: &str) -> Option<Frame> {
         self.lock().cameras.get(name).and_then(|s| s.latest.clone())
@@ -393,6 +399,7 @@ mod tests {
         );
         drop(a);
         assert_eq!(reg.snapshot()[0].state, CameraState::Offline);
+        assert!(reg.contains("a") && !reg.contains("b"));
         assert!(reg.register("a", peer(), Protocol::Legacy).is_ok());
     }
 

@@ -57,11 +57,7 @@ impl App {
         if name.is_empty() || name.len() > MAX_NAME_LEN {
             return None;
         }
-        self.registry
-            .snapshot()
-            .iter()
-            .any(|v| v.name == name)
-            .then_some(name)
+        self.registry.contains(&name).then_some(name)
     }
 }
 
