@@ -29,6 +29,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// List the webcams this machine has (needs the `webcam` cargo feature).
     Cameras,
+    /// Measure frames per second, CPU per frame and latency over loopback.
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 //! file only parses the command line, sets up logging and maps errors to
 //! exit codes.
 
+mod bench;
 mod cameras;
 mod cli;
 mod client;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Command::Server(args) => server::run(args),
         Command::Client(args) => client::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 

@@ -1,0 +1,213 @@
+//! The camera side of a benchmark, run as a child process (`vigie bench
+//! <scenario> --peer ADDR`, hidden) so that its CPU time is its own.
+//!
+//! It speaks the native protocol with vigie_net's own pieces
+//! ([`MessageWriter`], [`protocol::encode_client`] through `send_client`),
+//! but without `client::run`'s capture thread, which paces frames to a frame
+//! rate: here frames leave as fast as the socket takes them (or at a fixed
+//! rate for `fanin`). The test pattern is drawn before the run, in a small
+//! ring of distinct frames, so that drawing is not measured; `e2e` encodes
+//! each frame to JPEG just before sending it, the others send frames encoded
+//! once, before the run.
+//!
+//! It stops when its standard input closes (the parent closes it when the
+//! measurement is over), or after a deadline in case the parent died.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpStream;
+use tokio::time::MissedTickBehavior;
+use tokio_util::sync::CancellationToken;
+use vigie_camera::TestPattern;
+use vigie_core::frame::now_us;
+use vigie_core::{jpeg, Frame, FrameHeader, PixelFormat};
+use vigie_net::connection::{MessageReader, MessageWriter};
+use vigie_net::protocol::{self, ClientMessage, Hello, ServerMessage, MAGIC};
+
+use super::args::{BenchFormat, Plan};
+
+/// Distinct pictures cycled through by every camera.
+const RING: u64 = 8;
+
+/// The name of camera `i` of a benchmark.
+pub fn camera_name(i: u32) -> String {
+    format!("bench-{i}")
+}
+
+pub fn run(server: SocketAddr, plan: Plan, seconds: f64) -> ExitCode {
+    let ring = match prepare(&plan) {
+        Ok(r) => Arc::new(r),
+        Err(e) => {
+            eprintln!("vigie bench peer: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let stop = CancellationToken::new();
+    // Standard input closing is the signal to stop.
+    let on_eof = stop.clone();
+    std::thread::spawn(move || {
+        let mut sink = [0u8; 64];
+        let mut stdin = std::io::stdin();
+        while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+        on_eof.cancel();
+    });
+    let runtime = crate::runtime();
+    // In case the parent never closes our input: bounded in time anyway.
+    let deadline = Duration::from_secs_f64(seconds * 4.0 + 30.0);
+    let outcome = runtime.block_on(async {
+        let guard = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(deadline).await;
+            guard.cancel();
+        });
+        let mut tasks = Vec::new();
+        for i in 0..plan.cameras {
+            let (ring, stop) = (ring.clone(), stop.clone());
+            tasks.push(tokio::spawn(send(server, camera_name(i), plan, ring, stop)));
+        }
+        let mut first_error = None;
+        for t in tasks {
+            match t.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    first_error.get_or_insert(e);
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e.to_string());
+                }
+            }
+        }
+        first_error
+    });
+    match outcome {
+        None => ExitCode::SUCCESS,
+        Some(e) => {
+            eprintln!("vigie bench peer: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The ring of payloads: raw RGB pictures (`e2e` encodes them as it sends
+/// them, `raw` sends them as they are), or JPEG files encoded once.
+fn prepare(plan: &Plan) -> Result<Vec<Frame>, String> {
+    let (w, h) = (plan.size.width, plan.size.height);
+    let pattern = TestPattern::new("bench", w, h, 30.0).map_err(|e| e.to_string())?;
+    (0..RING)
+        .map(|seq| {
+            let raw = pattern.render(seq, 1_700_000_000_000_000 + seq * 33_333);
+            if plan.format == BenchFormat::Jpeg && !plan.encode_each {
+                jpeg::encode_frame(&raw, plan.quality).map_err(|e| e.to_string())
+            } else {
+                Ok(raw)
+            }
+        })
+        .collect()
+}
+
+async fn send(
+    server: SocketAddr,
+    name: String,
+    plan: Plan,
+    ring: Arc<Vec<Frame>>,
+    stop: CancellationToken,
+) -> Result<(), String> {
+    let io = |e: vigie_net::Error| format!("{name}: {e}");
+    let stream = TcpStream::connect(server)
+        .await
+        .map_err(|e| format!("{name}: connecting to {server}: {e}"))?;
+    let _ = stream.set_nodelay(true);
+    let (read, write) = stream.into_split();
+    let mut reader = MessageReader::new(read, protocol::MAX_CONTROL_LEN + 16);
+    let mut writer = MessageWriter::new(write);
+    let format = match plan.format {
+        BenchFormat::Jpeg => PixelFormat::Jpeg,
+        BenchFormat::Raw => PixelFormat::Rgb8,
+    };
+    let (width, height) = (plan.size.width, plan.size.height);
+    writer.send_raw(&MAGIC).await.map_err(io)?;
+    let hello = Hello {
+        version: protocol::VERSION,
+        camera: name.clone(),
+        width,
+        height,
+        format,
+        fps: plan.fps.unwrap_or(1000.0) as f32,
+        token: None,
+    };
+    writer
+        .send_client(&ClientMessage::Hello(hello))
+        .await
+        .map_err(io)?;
+    let reply = reader.next().await.map_err(io)?;
+    match protocol::decode_server(&reply).map_err(io)? {
+        ServerMessage::Accept(_) => {}
+        other => return Err(format!("{name}: not accepted: {other:?}")),
+    }
+    // Read (and drop) the server's heartbeats, as a real client does.
+    let drain = tokio::spawn(async move { while reader.next().await.is_ok() {} });
+
+    let mut ticks = plan.fps.map(|fps| {
+        let mut t = tokio::time::interval(Duration::from_secs_f64(1.0 / fps));
+        t.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        t
+    });
+    let mut jpeg_buf_len = 64 * 1024;
+    let mut sequence = 0u64;
+    loop {
+        if let Some(t) = ticks.as_mut() {
+            tokio::select! {
+                _ = stop.cancelled() => break,
+                _ = t.tick() => {}
+            }
+        } else if stop.is_cancelled() {
+            break;
+        }
+        // The capture time: latency is measured from here.
+        let captured_at_us = now_us();
+        let picture = &ring[(sequence % RING) as usize];
+        let header = FrameHeader {
+            camera: name.clone(),
+            sequence,
+            captured_at_us,
+            width,
+            height,
+            format,
+        };
+        let frame = if plan.encode_each && format == PixelFormat::Jpeg {
+            let mut out = Vec::with_capacity(jpeg_buf_len);
+            jpeg::encode_into(
+                picture.payload(),
+                width,
+                height,
+                PixelFormat::Rgb8,
+                plan.quality,
+                &mut out,
+            )
+            .map_err(|e| format!("{name}: {e}"))?;
+            jpeg_buf_len = jpeg_buf_len.max(out.len() + 1024);
+            Frame::new(header, out)
+        } else {
+            // Shares the picture's bytes: no copy.
+            Frame::new(header, picture.payload().clone())
+        }
+        .map_err(|e| format!("{name}: {e}"))?;
+        // Never cancelled half-way: a half-sent frame would corrupt the stream.
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            writer.send_client(&ClientMessage::Frame(frame)),
+        )
+        .await
+        .map_err(|_| format!("{name}: the server took no frame for 10 s"))?
+        .map_err(io)?;
+        sequence += 1;
+    }
+    let _ = writer.send_client(&ClientMessage::Goodbye).await;
+    let _ = writer.shutdown().await;
+    drain.abort();
+    Ok(())
+}
