@@ -23,6 +23,7 @@ pub mod draw;
 mod error;
 pub mod frame;
 pub mod jpeg;
+pub mod motion;
 pub mod pack;
 pub mod png;
 pub mod serialize;
