@@ -9,6 +9,7 @@
 //! - [`server`]: one listener, many cameras, each in its own task.
 //! - [`registry`]: the cameras the server knows, with a latest-frame slot
 //!   each and their state (online, stale, offline).
+//! - [`tap`]: every frame in order, for the recorder, bounded in bytes.
 //! - [`client`]: capture, send, reconnect.
 //! - [`legacy`]: the report's original Python wire format (length-prefixed
 //!   pickles of numpy arrays), read with a safe subset of pickle that never
@@ -22,7 +23,8 @@ pub mod protocol;
 pub mod registry;
 pub mod server;
 pub mod stats;
+pub mod tap;
 
 pub use error::Error;
-pub use registry::{CameraState, CameraView, Protocol, Registry};
+pub use registry::{CameraState, CameraView, Protocol, Registry, Surveillance};
 pub use server::ServerConfig;

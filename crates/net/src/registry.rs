@@ -8,6 +8,11 @@
 //! a slow viewer can never slow down the socket reads. Replaced frames that
 //! nobody looked at are counted as drops.
 //!
+//! Beside the slot, the registry can feed every frame to one [`Tap`] (for
+//! the recorder, which must not skip frames), and it keeps what the motion
+//! detector and the recorder last said about each camera
+//! ([`Surveillance`]), so the window and the web page can show it.
+//!
 //! The registry also keeps each camera's state, so that a camera that went
 //! quiet is shown as such instead of as a frozen picture:
 //!
@@ -20,7 +25,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
@@ -29,6 +34,7 @@ use vigie_core::Frame;
 
 use crate::protocol::Refusal;
 use crate::stats::{Stats, StatsView};
+use crate::tap::{self, Arrival, Tap};
 
 /// Which wire format a camera speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +91,20 @@ impl Default for Lifecycle {
     }
 }
 
+/// What motion detection and recording say about a camera. All off when
+/// the server neither detects motion nor records.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Surveillance {
+    /// Fraction of the picture that changed in the last analysed frame.
+    pub motion_score: Option<f32>,
+    /// A motion event is going on.
+    pub motion: bool,
+    /// Frames of this camera are being written to a file.
+    pub recording: bool,
+    /// Why recording fails, while it does (disk full, unwritable folder…).
+    pub record_error: Option<String>,
+}
+
 /// One camera as seen at one moment: what a viewer needs to draw its tile.
 #[derive(Debug, Clone)]
 pub struct CameraView {
@@ -99,6 +119,7 @@ pub struct CameraView {
     /// The newest frame, if any arrived.
     pub latest: Option<Frame>,
     pub stats: StatsView,
+    pub surveillance: Surveillance,
 }
 
 struct Slot {
@@ -111,11 +132,20 @@ struct Slot {
     latest: Option<Frame>,
     unread: bool,
     stats: Stats,
+    surveillance: Surveillance,
 }
 
 struct Inner {
     cameras: BTreeMap<String, Slot>,
     consumers: usize,
+    /// Weak: once the recorder drops its [`Tap`], nothing is queued.
+    tap: Option<Weak<tap::Shared>>,
+}
+
+impl Inner {
+    fn tap(&self) -> Option<Arc<tap::Shared>> {
+        self.tap.as_ref().and_then(Weak::upgrade)
+    }
 }
 
 /// The shared list of cameras. Cheap to clone: clones share the same list.
@@ -134,6 +164,7 @@ impl Registry {
             inner: Arc::new(Mutex::new(Inner {
                 cameras: BTreeMap::new(),
                 consumers: 0,
+                tap: None,
             })),
             changes: Arc::new(watch::channel(0).0),
             max_cameras,
@@ -191,6 +222,7 @@ impl Registry {
                 latest: None,
                 unread: false,
                 stats: Stats::default(),
+                surveillance: Surveillance::default(),
             });
         slot.peer = peer;
         slot.protocol = protocol;
@@ -222,6 +254,33 @@ impl Registry {
         self.lock().consumers += 1;
         Consumer {
             registry: self.clone(),
+        }
+    }
+
+    /// Hands every frame received from now on, and every departure, to the
+    /// returned [`Tap`], which holds at most `max_bytes` of frames waiting
+    /// to be read. Replaces any previous tap.
+    pub fn tap(&self, max_bytes: usize) -> Tap {
+        let (tap, weak) = Tap::new(max_bytes);
+        self.lock().tap = Some(weak);
+        tap
+    }
+
+    /// Records what the motion detector and the recorder say about
+    /// `camera`. Viewers are woken only when something they draw changed
+    /// (the flags, not every new score).
+    pub fn set_surveillance(&self, camera: &str, surveillance: Surveillance) {
+        let mut inner = self.lock();
+        let Some(slot) = inner.cameras.get_mut(camera) else {
+            return;
+        };
+        let old = std::mem::replace(&mut slot.surveillance, surveillance);
+        let s = &slot.surveillance;
+        let visible = (old.motion, old.recording, old.record_error.is_some())
+            != (s.motion, s.recording, s.record_error.is_some());
+        drop(inner);
+        if visible {
+            self.notify();
         }
     }
 
@@ -292,6 +351,7 @@ impl Registry {
             last_frame_age,
             latest: s.latest.clone(),
             stats: s.stats.view(now),
+            surveillance: s.surveillance.clone(),
         }
     }
 }
@@ -318,6 +378,9 @@ impl CameraHandle {
             .flatten();
         let mut inner = self.registry.lock();
         let consumers = inner.consumers;
+        let tap = inner.tap();
+        // Cloning copies the header (its name): only when a tap wants it.
+        let for_tap = tap.as_ref().map(|_| frame.clone());
         if let Some(slot) = inner.cameras.get_mut(&self.name) {
             if slot.unread && consumers > 0 {
                 slot.stats.record_overwrite();
@@ -329,15 +392,30 @@ impl CameraHandle {
             slot.unread = true;
         }
         drop(inner);
+        if let (Some(tap), Some(frame)) = (tap, for_tap) {
+            tap.push(Arrival::Frame {
+                frame,
+                at_us: now_us(),
+            });
+        }
         self.registry.notify();
     }
 }
 
 impl Drop for CameraHandle {
     fn drop(&mut self) {
-        if let Some(slot) = self.registry.lock().cameras.get_mut(&self.name) {
+        let mut inner = self.registry.lock();
+        if let Some(slot) = inner.cameras.get_mut(&self.name) {
             slot.connected = false;
             slot.changed_at = Instant::now();
+        }
+        let tap = inner.tap();
+        drop(inner);
+        if let Some(tap) = tap {
+            tap.push(Arrival::Gone {
+                camera: self.name.clone(),
+                at_us: now_us(),
+            });
         }
         self.registry.notify();
     }
@@ -445,6 +523,45 @@ mod tests {
         assert!(view.state_for >= Duration::from_millis(20));
         cam.publish(frame("a", 1), true);
         assert_eq!(reg.snapshot()[0].state, CameraState::Online);
+    }
+
+    #[test]
+    fn the_tap_sees_every_frame_and_the_departure() {
+        let reg = Registry::new(8, quick());
+        let cam = reg.register("a", peer(), Protocol::Native).unwrap();
+        cam.publish(frame("a", 0), true); // before the tap: not seen
+        let tap = reg.tap(1 << 20);
+        for seq in 1..=3 {
+            cam.publish(frame("a", seq), true);
+        }
+        drop(cam);
+        let mut seen = Vec::new();
+        while let Some(a) = tap.recv_timeout(Duration::ZERO) {
+            seen.push(match a {
+                Arrival::Frame { frame, .. } => frame.sequence().to_string(),
+                Arrival::Gone { camera, .. } => format!("{camera} gone"),
+            });
+        }
+        assert_eq!(seen, ["1", "2", "3", "a gone"]);
+    }
+
+    #[test]
+    fn surveillance_flags_wake_viewers_but_scores_do_not() {
+        let reg = Registry::new(8, quick());
+        let _cam = reg.register("a", peer(), Protocol::Native).unwrap();
+        let mut rx = reg.subscribe();
+        rx.borrow_and_update();
+        let mut s = Surveillance {
+            motion_score: Some(0.001),
+            ..Surveillance::default()
+        };
+        reg.set_surveillance("a", s.clone());
+        assert!(!rx.has_changed().unwrap());
+        s.motion = true;
+        reg.set_surveillance("a", s.clone());
+        assert!(rx.has_changed().unwrap());
+        assert_eq!(reg.snapshot()[0].surveillance, s);
+        reg.set_surveillance("nobody", s); // unknown cameras are ignored
     }
 
     #[test]

@@ -125,6 +125,7 @@ mod tests {
                 frames: 10,
                 drops: 1,
             },
+            surveillance: Default::default(),
         };
         let json = serde_json::to_value(CameraJson::from_view(&view)).unwrap();
         assert_eq!(
