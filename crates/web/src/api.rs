@@ -33,6 +33,15 @@ pub(crate) struct CameraJson {
     pub drops: u64,
     /// Seconds since the newest frame arrived.
     pub last_frame_age_s: Option<f64>,
+    /// Fraction of the picture that changed lately, `null` when the server
+    /// does not detect motion.
+    pub motion_score: Option<f64>,
+    /// A motion event is going on.
+    pub motion: bool,
+    /// The camera is being recorded.
+    pub recording: bool,
+    /// Why recording fails, while it does.
+    pub record_error: Option<String>,
 }
 
 /// The whole document.
@@ -75,6 +84,13 @@ impl CameraJson {
             frames: v.stats.frames,
             drops: v.stats.drops,
             last_frame_age_s: v.last_frame_age.map(|d| clean(d.as_secs_f64())),
+            motion_score: v
+                .surveillance
+                .motion_score
+                .map(|s| (f64::from(s) * 1e4).round() / 1e4),
+            motion: v.surveillance.motion,
+            recording: v.surveillance.recording,
+            record_error: v.surveillance.record_error.clone(),
         }
     }
 }
@@ -125,7 +141,12 @@ mod tests {
                 frames: 10,
                 drops: 1,
             },
-            surveillance: Default::default(),
+            surveillance: vigie_net::Surveillance {
+                motion_score: Some(0.012_345),
+                motion: true,
+                recording: true,
+                record_error: None,
+            },
         };
         let json = serde_json::to_value(CameraJson::from_view(&view)).unwrap();
         assert_eq!(
@@ -135,7 +156,9 @@ mod tests {
                 "state": "stale", "state_for_s": 3.2, "width": 2, "height": 1,
                 "format": "Gray8", "fps": 0.0, "kbps": 123.457,
                 "latency_p50_ms": 12.345, "latency_p99_ms": null,
-                "frames": 10, "drops": 1, "last_frame_age_s": 5.2
+                "frames": 10, "drops": 1, "last_frame_age_s": 5.2,
+                "motion_score": 0.0123, "motion": true, "recording": true,
+                "record_error": null
             })
         );
     }

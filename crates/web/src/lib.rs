@@ -11,6 +11,8 @@
 //! | `/api/cameras` | the cameras and their statistics, as JSON | `api` |
 //! | `/cameras/{name}/snapshot.jpg` | the newest picture | `routes` |
 //! | `/cameras/{name}/stream.mjpg` | a live MJPEG stream (VLC, ffmpeg, Home Assistant) | `mjpeg` |
+//! | `/api/events` | motion events recorded, newest first, as JSON | `recordings` |
+//! | `/recordings/{path}`, `/replay/{path}` | a recording or thumbnail; a recording replayed as MJPEG | `recordings` |
 //! | `/metrics` | Prometheus metrics | `metrics` |
 //! | `/healthz` | "the server answers": for supervisors, never behind a password | `routes` |
 //!
@@ -59,6 +61,7 @@ mod live;
 mod metrics;
 mod mjpeg;
 mod page;
+mod recordings;
 mod routes;
 mod server;
 
@@ -89,6 +92,9 @@ pub struct WebConfig {
     /// The cameras' TCP port, shown on the page while no camera is there
     /// ("en attente de caméras sur le port 8485").
     pub listen_port_for_display: u16,
+    /// The folder the server records into (`vigie server --record DIR`):
+    /// its events and recordings are served. `None`: no recordings.
+    pub recordings: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -97,6 +103,7 @@ impl Default for WebConfig {
             user: None,
             password: None,
             listen_port_for_display: 8485,
+            recordings: None,
         }
     }
 }
@@ -108,6 +115,7 @@ impl fmt::Debug for WebConfig {
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "(hidden)"))
             .field("listen_port_for_display", &self.listen_port_for_display)
+            .field("recordings", &self.recordings)
             .finish()
     }
 }

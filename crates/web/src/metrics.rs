@@ -181,6 +181,27 @@ const SERIES: &[Series] = &[
         kind: MetricType::Gauge,
         value: |v| Some(f64::from(u8::from(v.state == CameraState::Online))),
     },
+    Series {
+        name: "camera_motion_score",
+        help: "Fraction of the picture that changed in the last analysed frame (with motion detection on)",
+        unit: None,
+        kind: MetricType::Gauge,
+        value: |v| v.surveillance.motion_score.map(f64::from),
+    },
+    Series {
+        name: "camera_motion",
+        help: "1 while a motion event is going on",
+        unit: None,
+        kind: MetricType::Gauge,
+        value: |v| Some(f64::from(u8::from(v.surveillance.motion))),
+    },
+    Series {
+        name: "camera_recording",
+        help: "1 while the camera's frames are written to a file",
+        unit: None,
+        kind: MetricType::Gauge,
+        value: |v| Some(f64::from(u8::from(v.surveillance.recording))),
+    },
 ];
 
 impl Collector for CameraCollector {

@@ -23,7 +23,7 @@ use crate::api::CamerasJson;
 use crate::auth::{self, Credentials};
 use crate::jpeg_cache::JpegCache;
 use crate::metrics::Metrics;
-use crate::{live, mjpeg, page};
+use crate::{live, mjpeg, page, recordings};
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -33,12 +33,19 @@ pub(crate) struct App {
     pub metrics: Arc<Metrics>,
     /// The cameras' port, shown on the empty page.
     pub camera_port: u16,
+    /// The recording folder, when the server records.
+    pub recordings: Option<std::path::PathBuf>,
     /// Cancelled when the server stops: long-lived viewers end then.
     pub shutdown: CancellationToken,
 }
 
 impl App {
-    pub(crate) fn new(registry: Registry, camera_port: u16, shutdown: CancellationToken) -> App {
+    pub(crate) fn new(
+        registry: Registry,
+        camera_port: u16,
+        recordings: Option<std::path::PathBuf>,
+        shutdown: CancellationToken,
+    ) -> App {
         let cache = Arc::new(JpegCache::default());
         let metrics = Arc::new(Metrics::new(registry.clone(), cache.encodes()));
         App {
@@ -46,6 +53,7 @@ impl App {
             cache,
             metrics,
             camera_port,
+            recordings,
             shutdown,
         }
     }
@@ -73,6 +81,9 @@ pub(crate) fn router(app: App, credentials: Option<Credentials>) -> Router {
         .route("/cameras/{name}/snapshot.jpg", get(snapshot))
         .route("/cameras/{name}/stream.mjpg", get(mjpeg::stream))
         .route("/metrics", get(metrics))
+        .route("/api/events", get(recordings::events))
+        .route("/recordings/{*path}", get(recordings::file))
+        .route("/replay/{*path}", get(recordings::replay))
         .fallback(not_found);
     if let Some(credentials) = credentials {
         guarded = guarded.layer(from_fn_with_state(credentials, auth::require));

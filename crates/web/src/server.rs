@@ -74,6 +74,7 @@ pub async fn serve(
     let app = App::new(
         registry.clone(),
         config.listen_port_for_display,
+        config.recordings.clone(),
         stopping.clone(),
     );
     let router = routes::router(app.clone(), credentials);

@@ -50,6 +50,7 @@
     const img = element('img', null, frame);
     img.alt = `caméra ${name}`;
     element('div', 'waiting', frame).textContent = 'en attente d’image';
+    element('span', 'rec', frame).textContent = '● REC';
     const label = element('div', 'label', frame);
     const caption = element('figcaption', null, el);
     element('b', 'name', caption).textContent = name;
@@ -143,6 +144,11 @@
       if (c.width != null) fields.push(`${c.width}×${c.height}`);
       if (c.latency_p50_ms != null) fields.push(latency(c.latency_p50_ms));
       if (c.last_frame_age_s != null) fields.push(age(c.last_frame_age_s + dt));
+      if (c.record_error) fields.push('⚠ enregistrement impossible');
+      tile.el.title = c.record_error || '';
+      const live = c.state !== 'offline';
+      tile.el.classList.toggle('motion', live && c.motion);
+      tile.el.classList.toggle('recording', live && c.recording);
       tile.fields.textContent = fields.map((f) => `  ${f}`).join('');
       for (const s of ['online', 'stale', 'offline']) tile.el.classList.toggle(s, c.state === s);
       const since = duration(c.state_for_s + dt);
@@ -165,6 +171,69 @@
     const name = names.decode(bytes.subarray(2, end));
     showPicture(tileFor(name), bytes.subarray(end));
   }
+
+  // Events (when the server records): a list refreshed every few
+  // seconds, each with its thumbnail; a click replays the recording.
+  const eventsToggle = document.getElementById('events-toggle');
+  const eventsPanel = document.getElementById('events');
+  const eventsList = document.getElementById('events-list');
+  const eventsEmpty = document.getElementById('events-empty');
+  const replay = document.getElementById('replay');
+  const replayImg = document.getElementById('replay-img');
+  const percent = (x) => `${decimal(100 * x)} %`;
+  const when = (stamp) => new Date(stamp).toLocaleString('fr-FR');
+
+  eventsToggle.addEventListener('click', () => {
+    eventsPanel.hidden = !eventsPanel.hidden;
+    document.body.classList.toggle('with-events', !eventsPanel.hidden);
+  });
+
+  function openReplay(ev) {
+    document.getElementById('replay-title').textContent =
+      `${ev.camera} — ${when(ev.start)}`;
+    document.getElementById('replay-download').href = ev.file_url;
+    replayImg.src = ev.replay_url;
+    replay.showModal();
+  }
+  // Leaving the dialog ends the stream (an <img> keeps loading otherwise).
+  replay.addEventListener('close', () => replayImg.removeAttribute('src'));
+  document.getElementById('replay-close').addEventListener('click', () => replay.close());
+
+  function showEvents(doc) {
+    eventsToggle.hidden = !doc.recording;
+    eventsToggle.textContent = `événements (${doc.events.length})`;
+    eventsEmpty.hidden = doc.events.length > 0;
+    eventsList.replaceChildren(...doc.events.map((ev) => {
+      const item = element('li', 'event');
+      const thumb = element('img', null, item);
+      thumb.alt = '';
+      thumb.loading = 'lazy';
+      if (ev.thumbnail_url) thumb.src = ev.thumbnail_url;
+      const text = element('div', null, item);
+      element('b', null, text).textContent = ev.camera;
+      element('div', null, text).textContent = when(ev.start);
+      const lasted = ev.duration_s == null ? '' : `${duration(ev.duration_s)} · `;
+      element('div', 'detail', text).textContent = `${lasted}pic ${percent(ev.peak)}`;
+      if (ev.replay_url) {
+        item.classList.add('playable');
+        item.addEventListener('click', () => openReplay(ev));
+      } else {
+        element('div', 'detail', text).textContent = 'fichier supprimé';
+      }
+      return item;
+    }));
+  }
+
+  async function loadEvents() {
+    try {
+      const response = await fetch('/api/events?limit=100', { cache: 'no-store' });
+      if (response.ok) showEvents(await response.json());
+    } catch (e) {
+      // The link line already says when the server is unreachable.
+    }
+  }
+  loadEvents();
+  setInterval(loadEvents, 5000);
 
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -1,0 +1,111 @@
+//! The event journal: `DIR/events.jsonl`, one JSON object per line.
+//!
+//! JSON Lines is the simplest journal that survives a crash: an event is
+//! *appended*, never rewritten, so a `kill -9` can at worst leave a torn last
+//! line, which [`read_recent`] skips. Any tool can read it (`tail`, `jq`),
+//! and no database is needed for a few events an hour.
+
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// The journal's file name in the recordings directory.
+pub const FILE_NAME: &str = "events.jsonl";
+
+/// One motion event, as written to the journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub camera: String,
+    /// RFC 3339 in UTC, to the millisecond: `2026-11-24T10:00:00.123Z`.
+    pub start: String,
+    pub end: String,
+    /// The highest motion score of the event (fraction of changed pixels).
+    pub peak: f32,
+    /// The recording that holds the event's start, relative to DIR with `/`
+    /// (see [`crate::store::resolve`]); `None` if none could be written.
+    pub file: Option<String>,
+    /// The event's thumbnail, relative to DIR, if written.
+    pub thumbnail: Option<String>,
+}
+
+/// Reading only the end of the journal keeps `/api/events` fast however old
+/// the journal is: lines are small, so this holds thousands of events.
+const TAIL_BYTES: u64 = 4 << 20;
+
+/// The newest `limit` events of `DIR/events.jsonl`, newest first. A missing
+/// file is an empty list; torn or invalid lines are skipped.
+pub fn read_recent(dir: &Path, limit: usize) -> io::Result<Vec<EventRecord>> {
+    let mut file = match std::fs::File::open(dir.join(FILE_NAME)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let len = file.metadata()?.len();
+    let start = len.saturating_sub(TAIL_BYTES);
+    file.seek(SeekFrom::Start(start))?;
+    let mut bytes = Vec::new();
+    file.take(len - start).read_to_end(&mut bytes)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines = text.split('\n');
+    if start > 0 {
+        lines.next(); // we started reading in the middle of a line
+    }
+    Ok(lines
+        .rev()
+        .filter_map(|line| serde_json::from_str::<EventRecord>(line.trim()).ok())
+        .take(limit)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(i: u32) -> EventRecord {
+        EventRecord {
+            camera: format!("cam{i}"),
+            start: "2026-11-24T10:00:00.123Z".into(),
+            end: "2026-11-24T10:00:09.000Z".into(),
+            peak: 0.042,
+            file: Some("cam/2026-11-24/cam-20261124-095957.mkv".into()),
+            thumbnail: None,
+        }
+    }
+
+    #[test]
+    fn newest_first_and_torn_lines_skipped() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(read_recent(tmp.path(), 10).unwrap(), []);
+        let mut text = String::new();
+        for i in 0..3 {
+            text += &serde_json::to_string(&event(i)).unwrap();
+            text += "\n";
+        }
+        text += "not json\n";
+        text += &serde_json::to_string(&event(3)).unwrap();
+        text += "\n{\"camera\": \"cam4\", \"sta"; // kill -9 mid-line
+        std::fs::write(tmp.path().join(FILE_NAME), text).unwrap();
+
+        let got = read_recent(tmp.path(), 10).unwrap();
+        let names: Vec<&str> = got.iter().map(|e| e.camera.as_str()).collect();
+        assert_eq!(names, ["cam3", "cam2", "cam1", "cam0"]);
+        assert_eq!(read_recent(tmp.path(), 2).unwrap(), [event(3), event(2)]);
+    }
+
+    #[test]
+    fn the_json_has_the_documented_fields() {
+        let json: serde_json::Value = serde_json::to_value(event(0)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "camera": "cam0",
+                "start": "2026-11-24T10:00:00.123Z",
+                "end": "2026-11-24T10:00:09.000Z",
+                "peak": 0.042f32,
+                "file": "cam/2026-11-24/cam-20261124-095957.mkv",
+                "thumbnail": null,
+            })
+        );
+    }
+}

@@ -1,0 +1,131 @@
+//! # vigie-record: keeping what the cameras saw
+//!
+//! A live view shows what happens *now*; a surveillance system must also
+//! answer "what happened at 3 a.m.?". This crate writes the frames the
+//! server receives to files that any player opens (VLC, mpv, ffplay), and
+//! keeps a journal of motion events.
+//!
+//! The pieces, each in its own module so it can be read and tested alone:
+//!
+//! | Concept | Module |
+//! |---------|--------|
+//! | the file format: MJPEG in Matroska, written and read back | [`mkv`] |
+//! | the seconds *before* an event, kept in memory | [`ring`] |
+//! | where files go, and the one door to the disk | [`store`] |
+//! | the event journal `events.jsonl` | [`events`] |
+//! | deleting the oldest files when the disk budget is spent | [`retention`] |
+//! | the state machine that decides when a file opens and closes | [`Recorder`] |
+//!
+//! Two rules shape the whole crate:
+//!
+//! - **Recording must never hurt watching.** A full disk or a read-only
+//!   directory is logged once, shown in the camera's status, and retried
+//!   later; nothing here panics or waits long, so the live view goes on.
+//! - **IO and time stay at the edge.** The recorder gets the current time as
+//!   a number from its caller and reaches the disk only through the
+//!   [`store::Storage`] trait, so tests can play an hour of video in a
+//!   millisecond and simulate a full disk without filling one.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub mod events;
+pub mod mkv;
+mod names;
+mod recorder;
+pub mod retention;
+pub mod ring;
+pub mod store;
+
+pub use recorder::Recorder;
+
+/// When files are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordMode {
+    /// All the time, cut into files of [`RecordConfig::segment`].
+    Continuous,
+    /// Only around motion events, with a pre-roll and a post-roll.
+    Motion,
+}
+
+/// Where and how to record. [`RecordConfig::new`] gives the defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordConfig {
+    /// The recordings directory (`--record DIR`).
+    pub dir: PathBuf,
+    pub mode: RecordMode,
+    /// How much video before an event starts goes in its file (3 s).
+    pub pre_roll: Duration,
+    /// How long a file stays open after its event ends (5 s).
+    pub post_roll: Duration,
+    /// The length of one file in continuous mode (5 min).
+    pub segment: Duration,
+    /// Recordings older than this are deleted (`--retention-days`).
+    pub max_age: Option<Duration>,
+    /// The recordings may use at most this many bytes (`--max-disk`).
+    pub max_bytes: Option<u64>,
+    /// How long to wait before trying again after a disk error (5 s).
+    pub retry_after: Duration,
+    /// The pre-roll memory of one camera, in bytes (64 MiB), whatever the
+    /// camera sends: a 4K camera at 30 fps could otherwise fill the RAM.
+    pub max_buffer_bytes: usize,
+}
+
+impl RecordConfig {
+    pub fn new(dir: impl Into<PathBuf>, mode: RecordMode) -> RecordConfig {
+        RecordConfig {
+            dir: dir.into(),
+            mode,
+            pre_roll: Duration::from_secs(3),
+            post_roll: Duration::from_secs(5),
+            segment: Duration::from_secs(5 * 60),
+            max_age: None,
+            max_bytes: None,
+            retry_after: Duration::from_secs(5),
+            max_buffer_bytes: 64 << 20,
+        }
+    }
+}
+
+/// What the motion detector said about one frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MotionSample {
+    /// Fraction of changed pixels (0 to 1).
+    pub score: f32,
+    /// Whether a motion event is going on after this frame.
+    pub in_event: bool,
+}
+
+/// What one camera's recording is doing, for the status API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordingStatus {
+    /// A file is open and receiving frames.
+    pub recording: bool,
+    /// The last disk error, until recording works again.
+    pub error: Option<String>,
+}
+
+/// Everything that can go wrong in this crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is not a Matroska file: {reason}", path.display())]
+    NotMatroska { path: PathBuf, reason: String },
+    #[error("cannot JPEG-encode the frame: {0}")]
+    Encode(#[from] vigie_core::Error),
+}
+
+impl RecordError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> RecordError {
+        RecordError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

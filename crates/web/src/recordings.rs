@@ -1,0 +1,287 @@
+//! `/api/events`, `/recordings/…` and `/replay/…`: what happened while
+//! nobody watched.
+//!
+//! When the server records (`vigie server --record DIR`), each motion
+//! event is a line of `DIR/events.jsonl`, with the recording that holds it
+//! and a thumbnail (see `vigie-record`). This module serves them:
+//!
+//! | Path | What |
+//! |------|------|
+//! | `/api/events?limit=N` | the newest events, newest first, as JSON |
+//! | `/recordings/{path}` | a recording (`.mkv`, for VLC or mpv) or a thumbnail (`.jpg`) |
+//! | `/replay/{path}` | a recording played back as MJPEG at its own pace, for an `<img>` |
+//!
+//! Why replay as MJPEG? The files are MJPEG in Matroska: every player
+//! reads them, but browsers do not (they play H.264, VP9, AV1 in a
+//! `<video>`). Re-encoding would cost a lot of CPU for a page that is
+//! rarely opened; sending the recorded JPEGs one by one, at the times
+//! they were recorded, costs nothing and works in every browser: the same
+//! multipart stream as the live view (see `mjpeg`).
+//!
+//! Paths come from the URL, so from anyone: they are resolved by
+//! `vigie_record::store::resolve`, which accepts only existing `.mkv` and
+//! `.jpg` files inside the recording folder (no `..`, no absolute path, no
+//! symbolic link out of it). Anything else is a plain 404.
+
+use std::convert::Infallible;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use futures_util::stream::{self, StreamExt};
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+use vigie_record::events::EventRecord;
+
+use crate::mjpeg::{part, BOUNDARY};
+use crate::routes::{not_found, App};
+
+/// The most events one request returns.
+pub(crate) const MAX_EVENTS: usize = 1000;
+
+/// A recording is read whole before it is replayed: larger ones are to be
+/// downloaded instead (a 5-minute segment at 15 frames/s is about 300 MB).
+pub(crate) const MAX_REPLAY_BYTES: u64 = 256 << 20;
+
+#[derive(Deserialize)]
+pub(crate) struct Limit {
+    limit: Option<usize>,
+}
+
+/// `/api/events`.
+#[derive(Serialize)]
+struct EventsJson {
+    /// Whether this server records at all (without `--record`, no events).
+    recording: bool,
+    events: Vec<EventJson>,
+}
+
+/// One event, with the URLs the page needs.
+#[derive(Serialize)]
+struct EventJson {
+    #[serde(flatten)]
+    record: EventRecord,
+    /// Seconds between start and end.
+    duration_s: Option<f64>,
+    /// `/recordings/…` of the file, if it is still on disk.
+    file_url: Option<String>,
+    thumbnail_url: Option<String>,
+    replay_url: Option<String>,
+}
+
+pub(crate) async fn events(State(app): State<App>, Query(limit): Query<Limit>) -> Response {
+    let limit = limit.limit.unwrap_or(100).min(MAX_EVENTS);
+    let Some(dir) = app.recordings.clone() else {
+        let doc = EventsJson {
+            recording: false,
+            events: Vec::new(),
+        };
+        return ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response();
+    };
+    let read = tokio::task::spawn_blocking(move || {
+        let records = vigie_record::events::read_recent(&dir, limit)?;
+        Ok::<_, std::io::Error>(records.into_iter().map(|r| describe(&dir, r)).collect())
+    })
+    .await;
+    match read {
+        Ok(Ok(events)) => {
+            let doc = EventsJson {
+                recording: true,
+                events,
+            };
+            ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response()
+        }
+        Ok(Err(e)) => {
+            tracing::warn!("reading events.jsonl: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "journal illisible\n").into_response()
+        }
+        Err(e) => {
+            tracing::warn!("reading events.jsonl: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "erreur interne\n").into_response()
+        }
+    }
+}
+
+/// Adds the URLs of the files that are still there (retention may have
+/// deleted an old event's recording while its line stays in the journal).
+fn describe(dir: &std::path::Path, record: EventRecord) -> EventJson {
+    let present = |rel: &Option<String>| {
+        rel.as_deref()
+            .filter(|r| url_safe(r) && vigie_record::store::resolve(dir, r).is_some())
+            .map(str::to_owned)
+    };
+    let file = present(&record.file);
+    let thumbnail = present(&record.thumbnail);
+    EventJson {
+        duration_s: seconds_between(&record.start, &record.end),
+        file_url: file.as_ref().map(|f| format!("/recordings/{f}")),
+        replay_url: file.as_ref().map(|f| format!("/replay/{f}")),
+        thumbnail_url: thumbnail.map(|t| format!("/recordings/{t}")),
+        record,
+    }
+}
+
+/// The recorder names files with letters, digits, `-`, `_`, `.` and `/`
+/// only; anything else is not ours and gets no URL.
+fn url_safe(relative: &str) -> bool {
+    relative
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
+}
+
+/// `2026-11-24T10:00:00.123Z` → seconds since the epoch (UTC only, as the
+/// recorder writes them).
+fn epoch_seconds(stamp: &str) -> Option<f64> {
+    let (date, time) = stamp.strip_suffix('Z')?.split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.splitn(3, ':');
+    let (h, min) = (t.next()?.parse::<i64>().ok()?, t.next()?.parse::<i64>().ok()?);
+    let s: f64 = t.next()?.parse().ok()?;
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 86_400 + h * 3600 + min * 60) as f64 + s)
+}
+
+fn seconds_between(start: &str, end: &str) -> Option<f64> {
+    let d = epoch_seconds(end)? - epoch_seconds(start)?;
+    (d >= 0.0).then(|| (d * 1000.0).round() / 1000.0)
+}
+
+/// The file behind a URL path, if it is a recording or thumbnail of ours.
+async fn resolve(app: &App, relative: String) -> Option<PathBuf> {
+    let dir = app.recordings.clone()?;
+    if !url_safe(&relative) {
+        return None;
+    }
+    tokio::task::spawn_blocking(move || vigie_record::store::resolve(&dir, &relative))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// `/recordings/{path}`: the file as it is, streamed (recordings can be
+/// large: never read whole).
+pub(crate) async fn file(State(app): State<App>, Path(relative): Path<String>) -> Response {
+    let Some(path) = resolve(&app, relative).await else {
+        return not_found().await;
+    };
+    let kind = if path.extension().is_some_and(|e| e == "jpg") {
+        "image/jpeg"
+    } else {
+        "video/x-matroska"
+    };
+    let file = match tokio::fs::File::open(&path).await {
+        Ok(f) => f,
+        Err(_) => return not_found().await,
+    };
+    let length = file.metadata().await.map(|m| m.len()).ok();
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mut response = ([(header::CONTENT_TYPE, kind)], body).into_response();
+    if let Some(length) = length {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, length.into());
+    }
+    response
+}
+
+/// `/replay/{path}`: the recording's frames as MJPEG, each sent at its
+/// recorded time, then the stream ends (the `<img>` keeps the last one).
+pub(crate) async fn replay(State(app): State<App>, Path(relative): Path<String>) -> Response {
+    let Some(path) = resolve(&app, relative).await else {
+        return not_found().await;
+    };
+    if !path.extension().is_some_and(|e| e == "mkv") {
+        return not_found().await;
+    }
+    let size = tokio::fs::metadata(&path).await.map(|m| m.len()).unwrap_or(0);
+    if size > MAX_REPLAY_BYTES {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "enregistrement trop long pour être rejoué ici : téléchargez-le\n",
+        )
+            .into_response();
+    }
+    let frames = match tokio::task::spawn_blocking(move || vigie_record::mkv::read_frames(&path))
+        .await
+    {
+        Ok(Ok(frames)) => frames,
+        Ok(Err(e)) => {
+            tracing::warn!("replay: {e}");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "enregistrement illisible\n")
+                .into_response();
+        }
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "erreur interne\n").into_response(),
+    };
+    // Counted as a viewer for as long as the stream lives.
+    let guard = app.metrics.viewer(crate::metrics::ViewerKind::Mjpeg);
+    let first_ms = frames.first().map_or(0, |f| f.at_ms);
+    let started = Instant::now();
+    let shutdown = app.shutdown.clone();
+    let opening = stream::once(async { Bytes::from(format!("--{BOUNDARY}\r\n")) });
+    let parts = stream::iter(frames.into_iter().enumerate())
+        .then(move |(i, frame)| {
+            let shutdown = shutdown.clone();
+            async move {
+                let due = started + Duration::from_millis(frame.at_ms.saturating_sub(first_ms));
+                tokio::select! {
+                    _ = shutdown.cancelled() => None,
+                    _ = tokio::time::sleep_until(due) => Some(part(frame.jpeg, i as u64)),
+                }
+            }
+        })
+        .take_while(|p| std::future::ready(p.is_some()))
+        .flat_map(|p| stream::iter(p.into_iter().flatten()));
+    let body = Body::from_stream(opening.chain(parts).map(move |b| {
+        let _viewer = &guard;
+        Ok::<_, Infallible>(b)
+    }));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                format!("multipart/x-mixed-replace; boundary={BOUNDARY}"),
+            ),
+            (header::CACHE_CONTROL, "no-cache, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_read_as_seconds() {
+        assert_eq!(epoch_seconds("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(epoch_seconds("2000-03-01T00:00:01.5Z"), Some(951_868_801.5));
+        assert_eq!(
+            seconds_between("2026-11-24T23:59:58.250Z", "2026-11-25T00:00:03.000Z"),
+            Some(4.75)
+        );
+        assert_eq!(epoch_seconds("2026-11-24 10:00:00"), None);
+        assert_eq!(seconds_between("2026-11-24T10:00:05Z", "2026-11-24T10:00:00Z"), None);
+    }
+
+    #[test]
+    fn only_plain_relative_names_get_urls() {
+        assert!(url_safe("salon/2026-11-24/salon-20261124-100000.mkv"));
+        assert!(!url_safe("a b.mkv"));
+        assert!(!url_safe("x?y.mkv"));
+        assert!(!url_safe("é.mkv"));
+    }
+}
