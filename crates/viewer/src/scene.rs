@@ -24,8 +24,56 @@ pub fn tiles(views: &[CameraView], pictures: &Pictures) -> Vec<Tile> {
             fps: v.stats.fps,
             latency: v.stats.latency_p50,
             last_frame_age: v.last_frame_age,
-            motion: false,
-            recording: false,
+            // An offline camera is not moving nor recording, whatever was
+            // last said before it left.
+            motion: v.surveillance.motion && v.state != CameraState::Offline,
+            recording: v.surveillance.recording && v.state != CameraState::Offline,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use vigie_net::stats::StatsView;
+    use vigie_net::{Protocol, Surveillance};
+
+    use super::*;
+
+    fn view(state: CameraState, motion: bool, recording: bool) -> CameraView {
+        CameraView {
+            name: "porte".into(),
+            peer: "127.0.0.1:9".parse().unwrap(),
+            protocol: Protocol::Native,
+            state,
+            state_for: Duration::from_secs(1),
+            last_frame_age: None,
+            latest: None,
+            stats: StatsView {
+                fps: 0.0,
+                kbps: 0.0,
+                latency_p50: None,
+                latency_p99: None,
+                frames: 0,
+                drops: 0,
+            },
+            surveillance: Surveillance {
+                motion,
+                recording,
+                ..Surveillance::default()
+            },
+        }
+    }
+
+    #[test]
+    fn motion_and_recording_reach_the_tile_unless_offline() {
+        let pictures = Pictures::default();
+        let online = tiles(&[view(CameraState::Online, true, true)], &pictures);
+        assert!(online[0].motion && online[0].recording);
+        let quiet = tiles(&[view(CameraState::Online, false, true)], &pictures);
+        assert!(!quiet[0].motion && quiet[0].recording);
+        let gone = tiles(&[view(CameraState::Offline, true, true)], &pictures);
+        assert!(!gone[0].motion && !gone[0].recording);
+    }
 }
