@@ -9,18 +9,22 @@
 //!   square, its name, the frame number and the capture time. It needs no
 //!   hardware, so it runs the demo and every test, and the same inputs always
 //!   give the same pixels, so its frames can be compared with snapshots.
+//!   With a [`Scene`] it draws a room instead, where a person walks by or the
+//!   light changes, to test motion detection.
 //! - `Webcam` (cargo feature `webcam`): a real camera through nokhwa.
 //! - [`Pipeline`]: wraps any camera to shrink, mirror and JPEG-encode its
 //!   frames, as the report's client did before sending.
 
 mod error;
 mod pipeline;
+mod scene;
 mod test_pattern;
 #[cfg(feature = "webcam")]
 pub mod webcam;
 
 pub use error::CameraError;
 pub use pipeline::Pipeline;
+pub use scene::Scene;
 pub use test_pattern::TestPattern;
 
 use vigie_core::{Frame, PixelFormat};

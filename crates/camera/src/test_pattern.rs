@@ -15,8 +15,12 @@
 //! +---------------------------------------------+
 //! ```
 //!
+//! [`TestPattern::with_scene`] swaps the bars for a room in which a person
+//! walks by, or the light changes, to test motion detection (see
+//! [`Scene`]); the captions then shrink to one discreet line at the bottom.
+//!
 //! The picture is a pure function of (name, size, sequence number, capture
-//! time): [`TestPattern::render`]. Only [`Camera::next_frame`] reads the
+//! time, and for the rooms the frame rate): [`TestPattern::render`]. Only [`Camera::next_frame`] reads the
 //! clock. That is what makes the frames reproducible, and so comparable with
 //! the snapshot PNGs committed under `crates/camera/tests/snapshots/`.
 
@@ -24,6 +28,7 @@ use vigie_core::draw::{Canvas, Font, Rgb};
 use vigie_core::frame::{now_us, Frame, FrameHeader, PixelFormat};
 use vigie_core::time::format_utc;
 
+use crate::scene::{self, Scene};
 use crate::{Camera, CameraError, CameraInfo};
 
 /// The clock a test pattern stamps its frames with, in µs since the epoch.
@@ -46,6 +51,7 @@ pub struct TestPattern {
     width: u32,
     height: u32,
     fps: f64,
+    scene: Scene,
     sequence: u64,
     clock: Clock,
 }
@@ -93,6 +99,7 @@ impl TestPattern {
             width,
             height,
             fps,
+            scene: Scene::Bars,
             sequence: 0,
             clock: Box::new(now_us),
         })
@@ -104,14 +111,32 @@ impl TestPattern {
         self
     }
 
+    /// Draws `scene` instead of the colour bars.
+    pub fn with_scene(mut self, scene: Scene) -> TestPattern {
+        self.scene = scene;
+        self
+    }
+
     /// Draws frame number `sequence`, captured at `captured_at_us`.
     pub fn render(&self, sequence: u64, captured_at_us: u64) -> Frame {
         let (w, h) = (self.width, self.height);
         let mut pixels = vec![0u8; w as usize * h as usize * 3];
         let mut canvas = Canvas::rgb(&mut pixels, w, h).expect("buffer sized for the canvas");
-        draw_background(&mut canvas);
-        draw_moving_square(&mut canvas, sequence, accent(&self.name));
-        draw_captions(&mut canvas, &self.name, sequence, captured_at_us);
+        // The rooms move with the frame number, not the clock, so that a
+        // frame is always the same picture.
+        let t = sequence as f64 / self.fps;
+        match self.scene {
+            Scene::Bars => {
+                draw_background(&mut canvas);
+                draw_moving_square(&mut canvas, sequence, accent(&self.name));
+                draw_captions(&mut canvas, &self.name, sequence, captured_at_us);
+            }
+            Scene::MovingObject => scene::draw_room(&mut canvas, t, true, 1.0),
+            Scene::LightChange => scene::draw_room(&mut canvas, t, false, scene::light_at(t)),
+        }
+        if self.scene != Scene::Bars {
+            draw_caption_line(&mut canvas, &self.name, sequence, captured_at_us);
+        }
         let header = FrameHeader {
             camera: self.name.clone(),
             sequence,
@@ -195,6 +220,22 @@ fn draw_captions(c: &mut Canvas<'_>, name: &str, sequence: u64, captured_at_us: 
     let time = format_utc(captured_at_us);
     label(c, i64::from(h) - line - pad, &time, font);
 }
+
+/// The captions of the room scenes: one line at the bottom, grey on a
+/// slightly darker grey. The digits that change every frame must stay
+/// readable for a person but too small and too soft to look like motion to
+/// the detector (the scene tests check that they do not).
+fn draw_caption_line(c: &mut Canvas<'_>, name: &str, sequence: u64, captured_at_us: u64) {
+    let font = Font::for_line_height(16);
+    let line = i64::from(font.line_height());
+    let text = format!("{name}  #{sequence:06}  {}", format_utc(captured_at_us));
+    let y = i64::from(c.height()) - line;
+    c.fill_rect(0, y, i64::from(c.width()), line, CAPTION_BAND);
+    c.text(4, y, &text, font, CAPTION_TEXT);
+}
+
+const CAPTION_BAND: Rgb = [72, 72, 72];
+const CAPTION_TEXT: Rgb = [150, 150, 150];
 
 /// A colour derived from the camera name (FNV-1a hash to a hue), so that
 /// each camera of a demo has its own square.

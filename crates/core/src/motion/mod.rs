@@ -2,28 +2,50 @@
 //!
 //! The method is the classic one of Motion and ZoneMinder, on a small grey
 //! copy of each frame (a 640×480 frame becomes 160×120: sixteen times less
-//! work, and sensor noise averages out):
+//! work, and sensor noise averages out; see [`shrink_to_grey`]):
 //!
 //! 1. **Background**: a running average of past frames. A still scene, or a
 //!    light that changes slowly, is absorbed into it.
 //! 2. **Difference**: each pixel that differs from the background by more
-//!    than a threshold has *changed*. The mean difference is subtracted
-//!    first, so a whole image getting brighter (a cloud, a lamp) is not
-//!    motion: motion changes *some* pixels, not all of them alike.
+//!    than a threshold has *changed*. A change of light is taken out first:
+//!    a lamp or a cloud makes the whole picture brighter, bright parts more
+//!    than dark ones (the light is *multiplied*), so the frame is compared
+//!    with `gain × background + offset`, the gain and offset that best fit
+//!    the whole picture (a least-squares line). Motion changes *some*
+//!    pixels, which such a line cannot explain; light changes all of them
+//!    alike, which it can.
 //! 3. **Despeckle**: a changed pixel counts only if most of its neighbours
 //!    changed too, which removes isolated noise.
 //! 4. **Score**: the fraction of changed pixels (masked zones excluded).
 //! 5. **Hysteresis**: an event starts after a few frames above the minimum
 //!    area and ends only after many frames below half of it, so a flickering
 //!    light or a person who stops for a second makes one event, not fifty.
+//!
+//! It runs on every analysed frame of every camera, so its cost matters: at
+//! 640×480 it takes a few hundred microseconds or less, most of it in the
+//! shrink step (`cargo bench -p vigie-core --bench motion`, figures in
+//! `docs/PERFORMANCE.md`). A JPEG frame must be decoded first, which costs
+//! several times more than all the rest: [`decode_luma`] decodes the grey
+//! plane only.
+//!
+//! Everything here is pure: frames in, scores and events out, no clock and
+//! no thread, so the tests can feed it synthetic scenes frame by frame.
 
-/// A zone to ignore (a tree in the wind, a busy street), in fractions of the
-/// frame's width and height (0.0 to 1.0), so it fits any resolution.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Mask {
-    Rect { x: f32, y: f32, w: f32, h: f32 },
-    Polygon(Vec<(f32, f32)>),
-}
+mod luma;
+mod mask;
+mod shrink;
+
+pub use luma::{decode_luma, LumaImage};
+pub use mask::Mask;
+pub use shrink::shrink_to_grey;
+
+use crate::frame::{Frame, PixelFormat};
+use crate::Result;
+
+/// The background is kept in 256ths of a grey level: a running average
+/// moves by a fraction of a level per frame, which whole levels would round
+/// away, and integers keep the arithmetic exact and fast.
+const ONE: i32 = 256;
 
 /// How sensitive the detector is.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,8 +103,14 @@ pub enum MotionEvent {
 pub struct MotionDetector {
     config: MotionConfig,
     size: (usize, usize),
-    background: Vec<f32>,
+    /// The running average, in 256ths of a grey level (see [`ONE`]).
+    background: Vec<i32>,
     masked: Vec<bool>,
+    /// How many pixels are not masked: the score's denominator.
+    open: usize,
+    /// 1 for each changed pixel of the last frame, 0 otherwise (kept to
+    /// reuse its memory from frame to frame).
+    changed: Vec<u8>,
     above: u32,
     below: u32,
     in_event: bool,
@@ -96,6 +124,8 @@ impl MotionDetector {
             size: (0, 0),
             background: Vec::new(),
             masked: Vec::new(),
+            open: 0,
+            changed: Vec::new(),
             above: 0,
             below: 0,
             in_event: false,
@@ -103,45 +133,78 @@ impl MotionDetector {
         }
     }
 
-    /// Feeds one RGB8 frame of `width × height` pixels. A frame of another
-    /// size than the previous one restarts the background.
-    pub fn update_rgb(&mut self, rgb: &[u8], width: u32, height: u32) -> MotionUpdate {
-        let small = shrink_to_grey(rgb, width, height, self.config.work_width);
-        self.update_grey(&small.0, small.1, small.2)
+    /// Feeds one frame as the server receives it: RGB8, BGR8 and Gray8 are
+    /// shrunk as they are, JPEG is decoded to grey first (see
+    /// [`decode_luma`]). Only a JPEG that cannot be decoded, or is larger
+    /// than [`crate::jpeg::MAX_DECODE_SIDE`], is an error; the detector is
+    /// then left as it was.
+    pub fn update_frame(&mut self, frame: &Frame) -> Result<MotionUpdate> {
+        let work_width = self.config.work_width;
+        let (width, height) = (frame.width() as usize, frame.height() as usize);
+        let small =
+            match shrink::shrink_raw(frame.payload(), width, height, frame.format(), work_width) {
+                Some(small) => small,
+                None => {
+                    let luma = decode_luma(frame.payload())?;
+                    shrink::shrink_raw(
+                        &luma.pixels,
+                        luma.width,
+                        luma.height,
+                        PixelFormat::Gray8,
+                        work_width,
+                    )
+                    .unwrap_or_default()
+                }
+            };
+        Ok(self.update_grey(&small.pixels, small.width, small.height))
     }
 
-    /// Feeds one already small grey frame.
+    /// Feeds one RGB8 frame of `width × height` pixels. A frame of another
+    /// size than the previous one restarts the background; a buffer of the
+    /// wrong length is ignored (score 0, no event).
+    pub fn update_rgb(&mut self, rgb: &[u8], width: u32, height: u32) -> MotionUpdate {
+        let (small, w, h) = shrink_to_grey(rgb, width, height, self.config.work_width);
+        self.update_grey(&small, w, h)
+    }
+
+    /// Feeds one already small grey frame. A buffer that does not hold
+    /// `width × height` bytes is ignored (score 0, no event).
     pub fn update_grey(&mut self, grey: &[u8], width: usize, height: usize) -> MotionUpdate {
-        if grey.len() != width * height || width == 0 || height == 0 {
+        if width == 0 || height == 0 || width.checked_mul(height) != Some(grey.len()) {
             return self.quiet();
         }
         if self.size != (width, height) {
-            self.size = (width, height);
-            self.background = grey.iter().map(|&v| f32::from(v)).collect();
-            self.masked = mask_bitmap(&self.config.masks, width, height);
+            self.restart(grey, width, height);
             return self.quiet();
         }
-        let mean_shift = grey
+        let light = Light::fit(grey, &self.background);
+        let threshold = i32::from(self.config.threshold) * ONE;
+        let rate = (self.config.learn_rate.clamp(0.0, 1.0) * ONE as f32).round() as i32;
+        // One pass does both: compare each pixel with the background, then
+        // move the background a step towards it.
+        let pixels = grey
             .iter()
-            .zip(&self.background)
-            .map(|(&v, &b)| f32::from(v) - b)
-            .sum::<f32>()
-            / grey.len() as f32;
-        let threshold = f32::from(self.config.threshold);
-        let changed: Vec<bool> = grey
-            .iter()
-            .zip(&self.background)
+            .zip(&mut self.background)
             .zip(&self.masked)
-            .map(|((&v, &b), &m)| !m && (f32::from(v) - b - mean_shift).abs() > threshold)
-            .collect();
-        let counted = despeckle(&changed, width, height);
-        let open = self.masked.iter().filter(|m| !**m).count().max(1);
-        let score = counted as f32 / open as f32;
-        let rate = self.config.learn_rate;
-        for (b, &v) in self.background.iter_mut().zip(grey) {
-            *b += (f32::from(v) - *b) * rate;
+            .zip(&mut self.changed);
+        for (((&v, background), &masked), changed) in pixels {
+            let difference = i32::from(v) * ONE - *background;
+            let unexplained = i32::from(v) * ONE - light.apply(*background);
+            *changed = u8::from(!masked && unexplained.abs() > threshold);
+            *background += difference * rate / ONE;
         }
+        let counted = despeckle(&self.changed, width, height);
+        let score = counted as f32 / self.open.max(1) as f32;
         self.step(score)
+    }
+
+    /// A first frame, or a new size: this frame becomes the background.
+    fn restart(&mut self, grey: &[u8], width: usize, height: usize) {
+        self.size = (width, height);
+        self.background = grey.iter().map(|&v| i32::from(v) * ONE).collect();
+        self.masked = mask::mask_bitmap(&self.config.masks, width, height);
+        self.open = self.masked.iter().filter(|m| !**m).count();
+        self.changed = vec![0; grey.len()];
     }
 
     fn quiet(&self) -> MotionUpdate {
@@ -182,80 +245,74 @@ impl MotionDetector {
     }
 }
 
-/// A grey copy about `work_width` wide, each pixel the average of a square
-/// block of the original (which also averages sensor noise away).
-pub fn shrink_to_grey(
-    rgb: &[u8],
-    width: u32,
-    height: u32,
-    work_width: u32,
-) -> (Vec<u8>, usize, usize) {
-    let (w, h) = (width as usize, height as usize);
-    if rgb.len() != w * h * 3 || w == 0 || h == 0 {
-        return (Vec::new(), 0, 0);
-    }
-    let f = (w / work_width.max(1) as usize).max(1);
-    let (sw, sh) = (w / f, h / f);
-    let mut out = vec![0u8; sw * sh];
-    for sy in 0..sh {
-        for sx in 0..sw {
-            let mut sum = 0u32;
-            for y in sy * f..sy * f + f {
-                let row = &rgb[(y * w + sx * f) * 3..(y * w + sx * f + f) * 3];
-                for p in row.chunks_exact(3) {
-                    // Integer luma (BT.601): 77 R + 150 G + 29 B over 256.
-                    sum +=
-                        (77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2])) >> 8;
-                }
-            }
-            out[sy * sw + sx] = (sum / (f * f) as u32) as u8;
-        }
-    }
-    (out, sw, sh)
+/// How the light changed between the background and a frame: the frame is
+/// about `gain × background + offset` everywhere nothing moved.
+struct Light {
+    /// In 65536ths (16.16 fixed point), so applying it is integer work.
+    gain: i64,
+    /// In 256ths of a grey level, like the background.
+    offset: i32,
 }
 
-/// Counts changed pixels that have at least 3 changed 4-neighbours.
-fn despeckle(changed: &[bool], w: usize, h: usize) -> usize {
-    let at = |x: usize, y: usize| changed[y * w + x];
-    let mut n = 0;
-    for y in 1..h.saturating_sub(1) {
-        for x in 1..w.saturating_sub(1) {
-            if at(x, y) {
-                let neighbours = [at(x - 1, y), at(x + 1, y), at(x, y - 1), at(x, y + 1)];
-                if neighbours.iter().filter(|c| **c).count() >= 3 {
-                    n += 1;
-                }
-            }
+impl Light {
+    /// The least-squares line through the points (background, frame) of
+    /// every pixel. A flat background says nothing about gain: then only
+    /// the mean shift is taken out. The gain is kept between 1/4 and 4, far
+    /// beyond what a lamp does, so a camera covered by a hand still moves.
+    fn fit(grey: &[u8], background: &[i32]) -> Light {
+        let n = grey.len() as f64;
+        let (mut sb, mut sv, mut sbb, mut sbv) = (0.0, 0.0, 0.0, 0.0);
+        for (&v, &b) in grey.iter().zip(background) {
+            let (v, b) = (f64::from(v) * f64::from(ONE), f64::from(b));
+            sb += b;
+            sv += v;
+            sbb += b * b;
+            sbv += b * v;
         }
+        let (mean_b, mean_v) = (sb / n, sv / n);
+        let variance = sbb / n - mean_b * mean_b;
+        // Below a spread of 2 grey levels, the slope is noise.
+        let gain = if variance > f64::from(2 * ONE).powi(2) {
+            ((sbv / n - mean_b * mean_v) / variance).clamp(0.25, 4.0)
+        } else {
+            1.0
+        };
+        Light {
+            gain: (gain * 65536.0).round() as i64,
+            offset: (mean_v - gain * mean_b).round() as i32,
+        }
+    }
+
+    /// What a background pixel looks like under the frame's light.
+    fn apply(&self, background: i32) -> i32 {
+        ((i64::from(background) * self.gain) >> 16) as i32 + self.offset
+    }
+}
+
+/// Counts changed pixels (1 in `changed`) that have at least 3 changed
+/// 4-neighbours. Each row is read as five aligned slices (the pixel, its
+/// left and right neighbours, the rows above and below), which the compiler
+/// can check once per row instead of once per pixel.
+fn despeckle(changed: &[u8], w: usize, h: usize) -> usize {
+    if w < 3 || h < 3 {
+        return 0;
+    }
+    let mut n = 0;
+    for y in 1..h - 1 {
+        let row = &changed[y * w..(y + 1) * w];
+        let above = &changed[(y - 1) * w + 1..y * w - 1];
+        let below = &changed[(y + 1) * w + 1..(y + 2) * w - 1];
+        let (left, centre, right) = (&row[..w - 2], &row[1..w - 1], &row[2..]);
+        n += centre
+            .iter()
+            .zip(left)
+            .zip(right)
+            .zip(above)
+            .zip(below)
+            .filter(|((((&c, &l), &r), &a), &b)| c == 1 && l + r + a + b >= 3)
+            .count();
     }
     n
-}
-
-fn mask_bitmap(masks: &[Mask], w: usize, h: usize) -> Vec<bool> {
-    let mut out = vec![false; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let (fx, fy) = ((x as f32 + 0.5) / w as f32, (y as f32 + 0.5) / h as f32);
-            out[y * w + x] = masks.iter().any(|m| match m {
-                Mask::Rect { x, y, w, h } => fx >= *x && fx < x + w && fy >= *y && fy < y + h,
-                Mask::Polygon(points) => inside(points, fx, fy),
-            });
-        }
-    }
-    out
-}
-
-/// Even-odd rule: a ray to the right crosses the edges an odd number of times.
-fn inside(points: &[(f32, f32)], x: f32, y: f32) -> bool {
-    let mut inside = false;
-    for i in 0..points.len() {
-        let (x1, y1) = points[i];
-        let (x2, y2) = points[(i + 1) % points.len()];
-        if (y1 > y) != (y2 > y) && x < (x2 - x1) * (y - y1) / (y2 - y1) + x1 {
-            inside = !inside;
-        }
-    }
-    inside
 }
 
 #[cfg(test)]
