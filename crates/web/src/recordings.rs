@@ -126,12 +126,13 @@ fn describe(dir: &std::path::Path, record: EventRecord) -> EventJson {
     }
 }
 
-/// The recorder names files with letters, digits, `-`, `_`, `.` and `/`
-/// only; anything else is not ours and gets no URL.
+/// The recorder names files with letters, digits, `-`, `_`, `.`, `~` (before
+/// the hash of a name it had to change) and `/` only, which URLs carry as
+/// they are; anything else is not ours and gets no URL.
 fn url_safe(relative: &str) -> bool {
     relative
         .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
+        .all(|b| b.is_ascii_alphanumeric() || b"-_./~".contains(&b))
 }
 
 /// `2026-11-24T10:00:00.123Z` → seconds since the epoch (UTC only, as the
@@ -280,6 +281,7 @@ mod tests {
     #[test]
     fn only_plain_relative_names_get_urls() {
         assert!(url_safe("salon/2026-11-24/salon-20261124-100000.mkv"));
+        assert!(url_safe("entr_e~11d18227/2026-11-24/entr_e~11d18227-20261124-075540.mkv"));
         assert!(!url_safe("a b.mkv"));
         assert!(!url_safe("x?y.mkv"));
         assert!(!url_safe("é.mkv"));
