@@ -142,7 +142,10 @@ fn epoch_seconds(stamp: &str) -> Option<f64> {
     let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
     let (y, m, day) = (d.next()??, d.next()??, d.next()??);
     let mut t = time.splitn(3, ':');
-    let (h, min) = (t.next()?.parse::<i64>().ok()?, t.next()?.parse::<i64>().ok()?);
+    let (h, min) = (
+        t.next()?.parse::<i64>().ok()?,
+        t.next()?.parse::<i64>().ok()?,
+    );
     let s: f64 = t.next()?.parse().ok()?;
     // Days from civil (Howard Hinnant's algorithm).
     let y = if m <= 2 { y - 1 } else { y };
@@ -204,10 +207,13 @@ pub(crate) async fn replay(State(app): State<App>, Path(relative): Path<String>)
     let Some(path) = resolve(&app, relative).await else {
         return not_found().await;
     };
-    if !path.extension().is_some_and(|e| e == "mkv") {
+    if path.extension().is_none_or(|e| e != "mkv") {
         return not_found().await;
     }
-    let size = tokio::fs::metadata(&path).await.map(|m| m.len()).unwrap_or(0);
+    let size = tokio::fs::metadata(&path)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
     if size > MAX_REPLAY_BYTES {
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -221,7 +227,10 @@ pub(crate) async fn replay(State(app): State<App>, Path(relative): Path<String>)
         Ok(Ok(frames)) => frames,
         Ok(Err(e)) => {
             tracing::warn!("replay: {e}");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "enregistrement illisible\n")
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "enregistrement illisible\n",
+            )
                 .into_response();
         }
         Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "erreur interne\n").into_response(),
@@ -275,13 +284,18 @@ mod tests {
             Some(4.75)
         );
         assert_eq!(epoch_seconds("2026-11-24 10:00:00"), None);
-        assert_eq!(seconds_between("2026-11-24T10:00:05Z", "2026-11-24T10:00:00Z"), None);
+        assert_eq!(
+            seconds_between("2026-11-24T10:00:05Z", "2026-11-24T10:00:00Z"),
+            None
+        );
     }
 
     #[test]
     fn only_plain_relative_names_get_urls() {
         assert!(url_safe("salon/2026-11-24/salon-20261124-100000.mkv"));
-        assert!(url_safe("entr_e~11d18227/2026-11-24/entr_e~11d18227-20261124-075540.mkv"));
+        assert!(url_safe(
+            "entr_e~11d18227/2026-11-24/entr_e~11d18227-20261124-075540.mkv"
+        ));
         assert!(!url_safe("a b.mkv"));
         assert!(!url_safe("x?y.mkv"));
         assert!(!url_safe("é.mkv"));

@@ -4,59 +4,10 @@
 
 mod common;
 
-use std::path::Path;
-
+use common::recording::record_one_event;
 use common::{http_client, start, Parts};
-use vigie_core::{jpeg, Frame, FrameHeader, PixelFormat};
-use vigie_record::{MotionSample, RecordConfig, RecordMode, Recorder};
+use vigie_core::jpeg;
 use vigie_web::WebConfig;
-
-const START_US: u64 = 1_795_507_200_000_000; // 2026-11-24 08:00:00 UTC
-
-fn jpeg_frame(sequence: u64, shade: u8) -> Frame {
-    let (w, h) = (64, 48);
-    let rgb: Vec<u8> = (0..w * h)
-        .flat_map(|i| [shade, (i % 251) as u8, 255 - shade])
-        .collect();
-    let payload = jpeg::encode(&rgb, w, h, PixelFormat::Rgb8, 80).unwrap();
-    let header = FrameHeader {
-        camera: "salon".into(),
-        sequence,
-        captured_at_us: 0,
-        width: w,
-        height: h,
-        format: PixelFormat::Jpeg,
-    };
-    Frame::new(header, payload).unwrap()
-}
-
-/// Ten seconds of a camera at 10 frames/s, moving from 3 s to 5 s: one
-/// event, one file (1 s before, 1 s after).
-fn record_one_event(dir: &Path) -> usize {
-    let mut config = RecordConfig::new(dir, RecordMode::Motion);
-    config.pre_roll = std::time::Duration::from_secs(1);
-    config.post_roll = std::time::Duration::from_secs(1);
-    let mut recorder = Recorder::new(config);
-    for i in 0..100u64 {
-        let moving = (30..50).contains(&i);
-        let sample = MotionSample {
-            score: if moving { 0.05 + i as f32 / 1000.0 } else { 0.0 },
-            in_event: moving,
-        };
-        let at = START_US + i * 100_000;
-        recorder.push(&jpeg_frame(i, (i * 2) as u8), Some(sample), at);
-        recorder.tick(at);
-    }
-    recorder.finish(START_US + 10_000_000);
-    let file = std::fs::read_dir(dir.join("salon"))
-        .unwrap()
-        .flatten()
-        .flat_map(|day| std::fs::read_dir(day.path()).unwrap().flatten())
-        .find(|f| f.path().extension().is_some_and(|e| e == "mkv"))
-        .expect("a recording")
-        .path();
-    vigie_record::mkv::read_frames(&file).unwrap().len()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_thumbnails_files_and_replays_are_served() {
@@ -97,7 +48,9 @@ async fn events_thumbnails_files_and_replays_are_served() {
     assert_eq!(thumbnail.bytes().await.unwrap()[..2], [0xFF, 0xD8]);
 
     let file_url = event["file_url"].as_str().unwrap();
-    let on_disk = dir.path().join(file_url.strip_prefix("/recordings/").unwrap());
+    let on_disk = dir
+        .path()
+        .join(file_url.strip_prefix("/recordings/").unwrap());
     let mkv = http.get(rig.url(file_url)).send().await.unwrap();
     assert_eq!(mkv.headers()["content-type"], "video/x-matroska");
     assert_eq!(mkv.bytes().await.unwrap(), std::fs::read(on_disk).unwrap());

@@ -1,6 +1,10 @@
 //! Shared helpers: a real camera server and a real HTTP server on loopback
-//! ports chosen by the OS, synthetic cameras, and a reader of MJPEG streams.
+//! ports chosen by the OS, synthetic cameras, and a reader of MJPEG streams;
+//! a headless browser in `browser`, a recorded event in `recording`.
 #![allow(dead_code)] // each test file uses its own subset
+
+pub mod browser;
+pub mod recording;
 
 use std::net::SocketAddr;
 use std::process::Command;
