@@ -50,6 +50,15 @@ for n in 1 4 9; do
   wait "$pid" || true
 done
 
+# Motion and recording: a room that someone crosses from 6 s to 12 s; the
+# window frames the moving cameras in red and shows REC while recording.
+rec=$(mktemp -d)
+"$VIGIE" demo --cameras 4 --scene moving-object --record "$rec" --http off --listen 127.0.0.1:0 --seconds 12 >/dev/null 2>&1 &
+pid=$!
+shoot "motion-recording.png" 9.5
+wait "$pid" || true
+rm -rf "$rec"
+
 # An offline camera: four cameras on a server, one of which stops after
 # 30 frames and is shown "HORS LIGNE".
 "$VIGIE" server --http off --listen 127.0.0.1:18485 >/dev/null 2>&1 &
