@@ -1,23 +1,33 @@
 #!/usr/bin/env bash
 # vigie against the report's Python pipeline (OpenCV + pickle + struct over
 # a socket), same scenarios, same machine, same run: prints frames/s of each
-# and the ratio vigie / Python.
+# and the ratios vigie / Python, as medians over several rounds.
 #
-#   bench/compare.sh              # 5 s per run
-#   SECONDS_PER_RUN=2 bench/compare.sh
+#   bench/compare.sh                      # 3 rounds, 5 s per run
+#   ROUNDS=5 SECONDS_PER_RUN=3 bench/compare.sh
 #   VIGIE_PY=/path/to/venv bench/compare.sh   # a venv with numpy + opencv-python-headless
+#   VIGIE_FEATURES= bench/compare.sh          # force the pure-Rust build
+#
+# vigie is built with `--features turbojpeg` when pkg-config finds
+# libturbojpeg (Debian: libturbojpeg0-dev), and then every JPEG case runs
+# with both encoders (`--encoder rust` and `--encoder turbo`) in the same
+# round. The Python peer runs twice: as the report wrote it, and tuned
+# (`recv_into` a reused buffer, and glibc malloc told to keep large blocks:
+# MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_).
 #
 # The venv is reused if it exists ($VIGIE_PY, else the CI's
 # ~/.cache/vigie-ci/py-numpy2, else ~/.cache/vigie-bench/venv, created with
 # numpy and opencv-python-headless from PyPI).
 #
 # Python's picture is not vigie's test pattern, so JPEG sizes differ a
-# little; both are printed. Figures are for comparing within one run.
+# little; both are printed. Ratios are taken within one round, then the
+# median of each figure and ratio over the rounds is printed.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 secs="${SECONDS_PER_RUN:-5}"
+rounds="${ROUNDS:-3}"
 
 venv="${VIGIE_PY:-}"
 if [[ -z "$venv" ]]; then
@@ -34,47 +44,81 @@ if ! "$venv/bin/python" -c 'import cv2, numpy' 2>/dev/null; then
 fi
 py="$venv/bin/python"
 
-echo "building vigie (release)…" >&2
-(cd "$root" && cargo build --release -p vigie --quiet)
-vigie="$root/target/release/vigie"
+if [[ -z "${VIGIE_FEATURES+set}" ]]; then
+    VIGIE_FEATURES=""
+    pkg-config --exists libturbojpeg 2>/dev/null && VIGIE_FEATURES="turbojpeg"
+fi
+echo "building vigie (release, features: ${VIGIE_FEATURES:-none})…" >&2
+target="${CARGO_TARGET_DIR:-$root/target}"
+(cd "$root" && cargo build --release -p vigie --quiet ${VIGIE_FEATURES:+--features "$VIGIE_FEATURES"})
+vigie="$target/release/vigie"
+encoders=(rust)
+[[ "$VIGIE_FEATURES" == *turbojpeg* ]] && encoders+=(turbo)
 export RUST_LOG=warn
-
-field() { # field JSON KEY
-    "$py" -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("-" if v is None else v)' "$1" "$2"
-}
-ratio() {
-    "$py" -c 'import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f"{a/b:.2f}" if b>0 else "-")' "$1" "$2"
-}
-
-printf '%-26s %12s %12s %8s %10s %10s\n' "run" "vigie fps" "python fps" "ratio" "vigie B" "python B"
-row() { # row LABEL VIGIE_JSON PY_JSON
-    local vf pf
-    vf="$(field "$2" fps)"; pf="$(field "$3" fps)"
-    printf '%-26s %12s %12s %8s %10s %10s\n' "$1" "$vf" "$pf" "$(ratio "$vf" "$pf")" \
-        "$(field "$2" frame_bytes)" "$(field "$3" message_bytes)"
-}
+tuned_env=(MALLOC_MMAP_THRESHOLD_=16777216 MALLOC_TRIM_THRESHOLD_=268435456)
 
 log="$(mktemp -t vigie-compare.XXXXXX)"
-for size in 320x240 640x480 1280x720; do
-    v="$("$vigie" bench e2e --size "$size" --quality 90 --seconds "$secs" --json)"
-    p="$("$py" "$here/python_peer.py" --size "$size" --quality 90 --protocol 0 --seconds "$secs")"
-    echo "$v" >>"$log"; echo "$p" >>"$log"
-    row "jpeg q90 $size" "$v" "$p"
-    t="$(MALLOC_MMAP_THRESHOLD_=16777216 MALLOC_TRIM_THRESHOLD_=268435456 \
-        "$py" "$here/python_peer.py" --size "$size" --quality 90 --protocol 0 --seconds "$secs" --tuned)"
-    echo "$t" >>"$log"
-    row "  (tuned python)" "$v" "$t"
+# record ROUND CASE WHO JSON: one tagged JSON line in the log.
+record() {
+    "$py" -c 'import json,sys; d=json.loads(sys.argv[4]); d.update(round=int(sys.argv[1]), case=sys.argv[2], who=sys.argv[3]); print(json.dumps(d))' \
+        "$1" "$2" "$3" "$4" >>"$log"
+}
+
+for round in $(seq 1 "$rounds"); do
+    echo "round $round of $rounds…" >&2
+    for size in 320x240 640x480 1280x720; do
+        case="jpeg q90 $size"
+        for enc in "${encoders[@]}"; do
+            record "$round" "$case" "vigie-$enc" \
+                "$("$vigie" bench e2e --size "$size" --quality 90 --encoder "$enc" --seconds "$secs" --json)"
+        done
+        record "$round" "$case" python \
+            "$("$py" "$here/python_peer.py" --size "$size" --quality 90 --protocol 0 --seconds "$secs")"
+        record "$round" "$case" python-tuned \
+            "$(env "${tuned_env[@]}" "$py" "$here/python_peer.py" --size "$size" --quality 90 --protocol 0 --seconds "$secs" --tuned)"
+    done
+    # vigie has one raw protocol; Python's report used pickle protocol 0,
+    # a current Python's default is 5.
+    v="$("$vigie" bench e2e --size 640x480 --format raw --seconds "$secs" --json)"
+    for proto in 0 5; do
+        case="raw 640x480 pickle p$proto"
+        record "$round" "$case" vigie-rust "$v"
+        record "$round" "$case" python \
+            "$("$py" "$here/python_peer.py" --size 640x480 --format raw --protocol "$proto" --seconds "$secs")"
+        record "$round" "$case" python-tuned \
+            "$(env "${tuned_env[@]}" "$py" "$here/python_peer.py" --size 640x480 --format raw --protocol "$proto" --seconds "$secs" --tuned)"
+    done
 done
-v="$("$vigie" bench e2e --size 640x480 --format raw --seconds "$secs" --json)"
-echo "$v" >>"$log"
-for proto in 0 5; do
-    p="$("$py" "$here/python_peer.py" --size 640x480 --format raw --protocol "$proto" --seconds "$secs")"
-    echo "$p" >>"$log"
-    row "raw 640x480 pickle p$proto" "$v" "$p"
-    t="$(MALLOC_MMAP_THRESHOLD_=16777216 MALLOC_TRIM_THRESHOLD_=268435456 \
-        "$py" "$here/python_peer.py" --size 640x480 --format raw --protocol "$proto" --seconds "$secs" --tuned)"
-    echo "$t" >>"$log"
-    row "  (tuned python)" "$v" "$t"
-done
+
+"$py" - "$log" <<'EOF'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+cases = list(dict.fromkeys(r["case"] for r in rows))
+whos = list(dict.fromkeys(r["who"] for r in rows))
+fps = {(r["round"], r["case"], r["who"]): r["fps"] for r in rows}
+rounds = sorted({r["round"] for r in rows})
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+def show(v, ratio=False):
+    return "-" if v is None else (f"{v:.2f}" if ratio else f"{v:,.0f}")
+print(f"medians of {len(rounds)} rounds, frames/s (ratios taken within each round)")
+vigies = [w for w in whos if w.startswith("vigie")]
+head = ["case"] + whos + [f"{v}/{p}" for v in vigies for p in ("python", "python-tuned")]
+print(" | ".join(head))
+for case in cases:
+    cells = [case]
+    for who in whos:
+        cells.append(show(med(fps.get((r, case, who)) for r in rounds)))
+    for v in vigies:
+        for p in ("python", "python-tuned"):
+            ratios = []
+            for r in rounds:
+                a, b = fps.get((r, case, v)), fps.get((r, case, p))
+                if a is not None and b:
+                    ratios.append(a / b)
+            cells.append(show(med(ratios), ratio=True))
+    print(" | ".join(cells))
+EOF
 echo >&2
-echo "every JSON line (vigie and Python): $log" >&2
+echo "every JSON line (vigie and Python, tagged with round, case, who): $log" >&2

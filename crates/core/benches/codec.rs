@@ -6,7 +6,13 @@
 //! ```text
 //! cargo bench -p vigie-core --bench codec
 //! cargo bench -p vigie-core --bench codec -- jpeg_decode   # one group only
+//! cargo bench -p vigie-core --bench codec --features turbojpeg   # + libjpeg-turbo
 //! ```
+//!
+//! With the `turbojpeg` feature, libjpeg-turbo is measured beside the Rust
+//! crates, on both sides: encode through `vigie_core::jpeg::Backend::Turbo`,
+//! decode through the `turbojpeg` crate directly (vigie decodes with
+//! zune-jpeg only; this tells whether it should not).
 //!
 //! Every benchmark works on the same synthetic scene (see [`scene`]): a
 //! flat-colour picture would make every JPEG codec look far faster than it is
@@ -136,27 +142,65 @@ fn encode_with_image(rgb: &[u8], width: u32, height: u32) -> Vec<u8> {
     out
 }
 
+/// libjpeg-turbo's decoder, as vigie would call it: RGB out, a fresh
+/// buffer per picture (as `jpeg::decode_rgb` returns one).
+#[cfg(feature = "turbojpeg")]
+fn decode_with_turbo(d: &mut turbojpeg::Decompressor, file: &[u8]) -> Vec<u8> {
+    let header = d.read_header(file).unwrap();
+    let mut pixels = vec![0; header.width * header.height * 3];
+    let image = turbojpeg::Image {
+        pixels: &mut pixels[..],
+        width: header.width,
+        pitch: header.width * 3,
+        height: header.height,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    d.decompress(file, image).unwrap();
+    pixels
+}
+
 fn jpeg_encode(c: &mut Criterion) {
     let mut group = c.benchmark_group("jpeg_encode");
     for (width, height) in SIZES {
         let rgb = scene(width, height);
         let size = size_name(width, height);
 
-        // Not timed: how big each encoder's file is, so that a faster
-        // encoder is not simply one that compresses less.
-        let ours = jpeg::encode(&rgb, width, height, PixelFormat::Rgb8, QUALITY).unwrap();
+        // Every backend of this build, each with an encoder kept between
+        // frames as a sender keeps it, into a reused buffer.
+        for backend in jpeg::Backend::available() {
+            let mut encoder = jpeg::Encoder::new(backend).unwrap();
+            let mut out = Vec::with_capacity(256 * 1024);
+            // Not timed: how big each encoder's file is, so that a faster
+            // encoder is not simply one that compresses less.
+            encoder
+                .encode_into(&rgb, width, height, PixelFormat::Rgb8, QUALITY, &mut out)
+                .unwrap();
+            eprintln!(
+                "jpeg_encode/{size}: quality {QUALITY}, {} {} bytes",
+                backend.library(),
+                out.len()
+            );
+            group.bench_function(BenchmarkId::new(&size, backend.library()), |b| {
+                b.iter(|| {
+                    out.clear();
+                    encoder
+                        .encode_into(
+                            black_box(&rgb),
+                            width,
+                            height,
+                            PixelFormat::Rgb8,
+                            QUALITY,
+                            &mut out,
+                        )
+                        .unwrap()
+                })
+            });
+        }
         let theirs = encode_with_image(&rgb, width, height);
         eprintln!(
-            "jpeg_encode/{size}: quality {QUALITY}, jpeg-encoder {} bytes, image {} bytes",
-            ours.len(),
+            "jpeg_encode/{size}: quality {QUALITY}, image {} bytes",
             theirs.len()
         );
-
-        group.bench_function(BenchmarkId::new(&size, "jpeg-encoder"), |b| {
-            b.iter(|| {
-                jpeg::encode(black_box(&rgb), width, height, PixelFormat::Rgb8, QUALITY).unwrap()
-            })
-        });
         group.bench_function(BenchmarkId::new(&size, "image"), |b| {
             b.iter(|| encode_with_image(black_box(&rgb), width, height))
         });
@@ -168,7 +212,11 @@ fn jpeg_decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("jpeg_decode");
     for (width, height) in SIZES {
         let rgb = scene(width, height);
-        let file = jpeg::encode(&rgb, width, height, PixelFormat::Rgb8, QUALITY).unwrap();
+        // The same file with or without the `turbojpeg` feature: jpeg-encoder's.
+        let file = jpeg::Encoder::new(jpeg::Backend::Rust)
+            .unwrap()
+            .encode(&rgb, width, height, PixelFormat::Rgb8, QUALITY)
+            .unwrap();
         let size = size_name(width, height);
 
         // Not timed: all three decoders must read the same picture.
@@ -182,9 +230,22 @@ fn jpeg_decode(c: &mut Criterion) {
             .decode()
             .unwrap();
         assert_eq!(by_jpeg_decoder.len(), expected_len);
+        #[cfg(feature = "turbojpeg")]
+        let mut turbo = turbojpeg::Decompressor::new().unwrap();
+        #[cfg(feature = "turbojpeg")]
+        assert_eq!(decode_with_turbo(&mut turbo, &file).len(), expected_len);
 
         group.bench_function(BenchmarkId::new(&size, "zune-jpeg"), |b| {
             b.iter(|| jpeg::decode_rgb(black_box(&file)).unwrap())
+        });
+        // What a consumer that decodes every frame does: one buffer, reused.
+        let mut pixels = Vec::new();
+        group.bench_function(BenchmarkId::new(&size, "zune-jpeg-reused-buffer"), |b| {
+            b.iter(|| jpeg::decode_rgb_into(black_box(&file), &mut pixels).unwrap())
+        });
+        #[cfg(feature = "turbojpeg")]
+        group.bench_function(BenchmarkId::new(&size, "libjpeg-turbo"), |b| {
+            b.iter(|| decode_with_turbo(&mut turbo, black_box(&file)))
         });
         group.bench_function(BenchmarkId::new(&size, "image"), |b| {
             b.iter(|| {

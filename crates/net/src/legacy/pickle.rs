@@ -31,7 +31,7 @@ use bytes::Bytes;
 
 use super::numpy::{self, Global};
 use super::opcodes as op;
-use super::reader::{parse_decimal, raw_unicode_escape, Reader};
+use super::reader::{parse_decimal, raw_unicode_escape, unescape_latin1, Reader};
 use super::value::{Tuple, Value};
 use super::{LegacyImage, PickleError};
 
@@ -43,6 +43,10 @@ pub const MAX_MARKS: usize = 8;
 pub const MAX_DEPTH: usize = 4;
 /// The number of memo slots (numpy uses about 20).
 pub const MAX_MEMO: usize = 256;
+/// Protocol 0 text longer than this, if it fits in latin-1, stays bytes
+/// ([`Value::Latin1`]): numpy's names and codes are far shorter, its
+/// pictures far longer.
+const LONG_TEXT: usize = 256;
 
 /// Reads a pickled numpy uint8 array, as the report's client sent it, without
 /// running anything.
@@ -170,8 +174,15 @@ impl Machine {
             op::BININT2 => self.push(Value::Int(input.u16(name)?.into()))?,
             op::BININT => self.push(Value::Int(input.i32(name)?.into()))?,
             op::UNICODE => {
-                let text = raw_unicode_escape(input.line(name)?).map_err(malformed)?;
-                self.push(Value::Str(text.into()))?;
+                let line = input.line(name)?;
+                let latin1 = (line.len() > LONG_TEXT)
+                    .then(|| unescape_latin1(line))
+                    .flatten();
+                let value = match latin1 {
+                    Some(bytes) => Value::Latin1(bytes.into()),
+                    None => Value::Str(raw_unicode_escape(line).map_err(malformed)?.into()),
+                };
+                self.push(value)?;
             }
             op::SHORT_BINUNICODE | op::BINUNICODE | op::BINUNICODE8 => {
                 let len = read_len(opcode, input, name)?;

@@ -169,24 +169,37 @@ pub(super) fn parse_decimal(line: &[u8]) -> Result<i64, String> {
 /// As in CPython, backslashes pair up: `\\u0041` is two backslashes, then
 /// `u0041`. Unlike Python, lone surrogates (`\ud800`) are refused: Rust
 /// strings cannot hold them, and no picture needs them.
+///
+/// This is the general path, for short text (names, dtype codes) and for
+/// anything [`unescape_latin1`] leaves to it; a protocol 0 picture, tens of
+/// kilobytes of latin-1, takes that faster path instead.
 pub(super) fn raw_unicode_escape(line: &[u8]) -> Result<String, String> {
-    let mut out = String::with_capacity(line.len());
+    // Latin-1 bytes from 0x80 take two bytes in UTF-8.
+    let mut out = Vec::with_capacity(line.len() + line.len() / 2);
     let mut i = 0;
     while i < line.len() {
-        let b = line[i];
-        i += 1;
-        if b != b'\\' || i == line.len() {
-            out.push(char::from(b));
-            continue;
+        let run_end = line[i..]
+            .iter()
+            .position(|&b| b == b'\\')
+            .map_or(line.len(), |n| i + n);
+        push_latin1(&mut out, &line[i..run_end]);
+        i = run_end;
+        if i == line.len() {
+            break;
         }
-        let next = line[i];
+        // A backslash: an escape if `u` or `U` follows, else itself.
+        i += 1;
+        let Some(&next) = line.get(i) else {
+            out.push(b'\\');
+            break;
+        };
         i += 1;
         let count = match next {
             b'u' => 4,
             b'U' => 8,
             _ => {
-                out.push('\\');
-                out.push(char::from(next));
+                out.push(b'\\');
+                push_latin1(&mut out, &[next]);
                 continue;
             }
         };
@@ -204,10 +217,68 @@ pub(super) fn raw_unicode_escape(line: &[u8]) -> Result<String, String> {
             acc * 16 + char::from(h).to_digit(16).expect("checked hex digit")
         });
         let ch = char::from_u32(code).ok_or_else(|| format!("U+{code:04X} is not a character"))?;
-        out.push(ch);
+        out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
         i += count;
     }
-    Ok(out)
+    // Every push above wrote whole UTF-8 characters, so this cannot fail;
+    // checked all the same rather than trusted (a fast scan).
+    String::from_utf8(out).map_err(|e| format!("internal error: {e}"))
+}
+
+/// [`raw_unicode_escape`] for text that fits in latin-1, one byte per
+/// character, or `None` if it does not fit or holds an escape that is not
+/// plainly well-formed (the caller then takes the general path, which also
+/// gives the exact error).
+///
+/// This is protocol 0's picture path: the bytes between escapes are copied
+/// as they are, a run at a time, and nothing is decoded character by
+/// character (the pickler escapes only `\`, `\0`, `\n`, `\r` and `\x1a`, so
+/// runs are hundreds of bytes long).
+pub(super) fn unescape_latin1(line: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.iter().position(|&b| b == b'\\') {
+        out.extend_from_slice(&rest[..at]);
+        rest = &rest[at..];
+        match rest.get(1) {
+            Some(b'u') => {
+                // `\u00XX`: one latin-1 character. Anything else: general path.
+                let hex = rest.get(2..6)?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                let code = hex.iter().fold(0u32, |acc, &h| {
+                    acc * 16 + char::from(h).to_digit(16).expect("checked hex digit")
+                });
+                out.push(u8::try_from(code).ok()?);
+                rest = &rest[6..];
+            }
+            Some(b'U') => return None,
+            // A backslash followed by anything else is itself, and so is the
+            // next byte (backslashes pair up, as in Python).
+            Some(_) => {
+                out.extend_from_slice(&rest[..2]);
+                rest = &rest[2..];
+            }
+            None => {
+                out.push(b'\\');
+                rest = &[];
+            }
+        }
+    }
+    out.extend_from_slice(rest);
+    Some(out)
+}
+
+/// Appends latin-1 bytes as UTF-8: below 0x80 as they are, others as two bytes.
+fn push_latin1(out: &mut Vec<u8>, latin1: &[u8]) {
+    for &b in latin1 {
+        if b < 0x80 {
+            out.push(b);
+        } else {
+            out.extend_from_slice(&[0xC0 | (b >> 6), 0x80 | (b & 0x3F)]);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -275,6 +346,87 @@ mod tests {
             parse_decimal(b"99999999999999999999").unwrap_err(),
             "99999999999999999999 does not fit in 64 bits"
         );
+    }
+
+    /// The obvious, slow version of `raw_unicode_escape` (the one before the
+    /// profile): the fast one must agree with it on any input.
+    fn reference(line: &[u8]) -> Result<String, String> {
+        let mut out = String::new();
+        let mut i = 0;
+        while i < line.len() {
+            let b = line[i];
+            i += 1;
+            if b != b'\\' || i == line.len() {
+                out.push(char::from(b));
+                continue;
+            }
+            let next = line[i];
+            i += 1;
+            let count = match next {
+                b'u' => 4,
+                b'U' => 8,
+                _ => {
+                    out.push('\\');
+                    out.push(char::from(next));
+                    continue;
+                }
+            };
+            let hex = line.get(i..i + count).ok_or("truncated")?;
+            let text = std::str::from_utf8(hex).map_err(|e| e.to_string())?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return Err("bad hex".into());
+            }
+            let code = u32::from_str_radix(text, 16).map_err(|e| e.to_string())?;
+            out.push(char::from_u32(code).ok_or("not a char")?);
+            i += count;
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn the_fast_unescape_agrees_with_the_obvious_one() {
+        let every_byte: Vec<u8> = (0..=255).collect();
+        assert_eq!(
+            raw_unicode_escape(&every_byte),
+            reference(&every_byte),
+            "all 256 bytes"
+        );
+        // Pseudo-random lines, dense in backslashes, `u` and hex digits.
+        let alphabet = b"\\uU0aF9\xff\x80zx";
+        let mut state = 12345u32;
+        for len in 0..400 {
+            let line: Vec<u8> = (0..len)
+                .map(|_| {
+                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    let r = (state >> 16) as usize;
+                    if r % 3 == 0 {
+                        (r >> 4) as u8
+                    } else {
+                        alphabet[r % alphabet.len()]
+                    }
+                })
+                .collect();
+            let (fast, slow) = (raw_unicode_escape(&line), reference(&line));
+            assert_eq!(fast.is_ok(), slow.is_ok(), "{line:?}");
+            if let Ok(text) = fast {
+                assert_eq!(Ok(text), slow, "{line:?}");
+            }
+            // The latin-1 path, when it answers, gives the same characters.
+            if let Some(bytes) = unescape_latin1(&line) {
+                let text = slow.unwrap_or_else(|e| panic!("{e}: {line:?}"));
+                let chars: Vec<u32> = text.chars().map(u32::from).collect();
+                let bytes: Vec<u32> = bytes.iter().map(|&b| u32::from(b)).collect();
+                assert_eq!(bytes, chars, "{line:?}");
+            }
+        }
+        let plain: Vec<u8> = (0..=255).filter(|&b| b != b'\\').collect();
+        assert_eq!(unescape_latin1(&plain), Some(plain.clone()));
+        assert_eq!(
+            unescape_latin1(b"a\\u00e9\\\\"),
+            Some(b"a\xe9\\\\".to_vec())
+        );
+        assert_eq!(unescape_latin1(b"\\u20ac"), None, "past latin-1");
+        assert_eq!(unescape_latin1(b"\\u12"), None, "truncated: general path");
     }
 
     #[test]

@@ -25,6 +25,12 @@ pub(super) enum Value {
     Bool(bool),
     Int(i64),
     Str(Rc<str>),
+    /// Long protocol 0 text whose characters all fit in latin-1, kept one
+    /// byte per character. The only long text numpy writes is a picture on
+    /// its way to `_codecs.encode(text, 'latin1')`; turning tens of kilobytes
+    /// into UTF-8 and back took most of the decoder's time (see
+    /// `docs/PERFORMANCE.md`), so such text is never a `str`.
+    Latin1(Bytes),
     Bytes(Bytes),
     /// A `bytearray` (protocol 5's `BYTEARRAY8`), which numpy accepts in
     /// fewer places than `bytes`.
@@ -105,6 +111,7 @@ impl Value {
             Value::Bool(false) => write!(out, "False"),
             Value::Int(i) => write!(out, "{i}"),
             Value::Str(s) => write!(out, "'{}'", clip(s, 30).escape_debug()),
+            Value::Latin1(t) => write!(out, "text of length {}", t.len()),
             Value::Bytes(b) => write!(out, "bytes of length {}", b.len()),
             Value::ByteArray(b) => write!(out, "bytearray of length {}", b.len()),
             Value::Global(g) => write!(out, "{}", g.name()),

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 
 use clap::{Args, ValueEnum};
+use vigie_core::jpeg::Backend;
 
 /// Measure vigie over real loopback sockets: frames per second, CPU time per
 /// frame, latency. Figures are for comparing runs on the same machine.
@@ -26,6 +27,12 @@ pub struct BenchArgs {
     /// How pixels travel (`e2e` and `ingest`; `raw` is always raw, `fanin` JPEG).
     #[arg(long, value_enum, default_value_t = BenchFormat::Jpeg)]
     pub format: BenchFormat,
+
+    /// JPEG encoder of the camera side: `rust` (jpeg-encoder, always built)
+    /// or `turbo` (libjpeg-turbo, with `--features turbojpeg`). Default: the
+    /// fastest this build has.
+    #[arg(long, value_enum)]
+    pub encoder: Option<EncoderChoice>,
 
     /// Cameras sending at once (`ingest`: 4, `fanin`: 64; `e2e` and `raw`: 1).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -87,6 +94,22 @@ impl BenchFormat {
     }
 }
 
+/// `--encoder`: the JPEG backends, by their command-line names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncoderChoice {
+    Rust,
+    Turbo,
+}
+
+impl From<EncoderChoice> for Backend {
+    fn from(c: EncoderChoice) -> Backend {
+        match c {
+            EncoderChoice::Rust => Backend::Rust,
+            EncoderChoice::Turbo => Backend::Turbo,
+        }
+    }
+}
+
 /// A frame size, `WIDTHxHEIGHT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Size {
@@ -141,6 +164,8 @@ pub struct Plan {
     pub size: Size,
     pub format: BenchFormat,
     pub quality: u8,
+    /// The JPEG encoder of the camera side.
+    pub encoder: Backend,
     pub cameras: u32,
     /// Frames per second per camera; `None` is as fast as possible.
     pub fps: Option<f64>,
@@ -159,6 +184,7 @@ impl BenchArgs {
             size: self.size.unwrap_or(Size::VGA),
             format: self.format,
             quality: self.quality,
+            encoder: self.encoder.map_or_else(Backend::fastest, Backend::from),
             cameras: self.cameras.unwrap_or(1),
             fps: None,
             encode_each: false,
@@ -214,6 +240,16 @@ impl BenchArgs {
                 self.fps
             ));
         }
+        if let Some(choice) = self.encoder {
+            let backend = Backend::from(choice);
+            if !backend.is_available() {
+                return Err(format!(
+                    "--encoder {backend}: this vigie was built without {}; \
+                     rebuild with `cargo build --release --features turbojpeg`",
+                    backend.library()
+                ));
+            }
+        }
         if let Some(s) = self.size {
             let sides = 16..=3840;
             if !sides.contains(&s.width) || !sides.contains(&s.height) {
@@ -258,6 +294,9 @@ mod tests {
         let p = e2e.plans();
         assert_eq!(p.len(), 1);
         assert!(p[0].encode_each && p[0].decode && p[0].fps.is_none());
+        assert_eq!(p[0].encoder, Backend::fastest());
+        let rust = parse(&["e2e", "--encoder", "rust"]).unwrap().plans();
+        assert_eq!(rust[0].encoder, Backend::Rust);
         assert_eq!((p[0].cameras, p[0].size), (1, Size::VGA));
 
         let ingest = parse(&["ingest", "--format", "raw"]).unwrap().plans();
@@ -292,6 +331,9 @@ mod tests {
             .unwrap()
             .validate()
             .is_err());
+        let turbo = parse(&["e2e", "--encoder", "turbo"]).unwrap();
+        assert_eq!(turbo.validate().is_ok(), Backend::Turbo.is_available());
+        assert!(parse(&["e2e", "--encoder", "fast"]).is_err());
         assert!(parse(&["e2e", "--seconds", "0.5"])
             .unwrap()
             .validate()

@@ -15,6 +15,7 @@
 //! | `raw`    | 1, flat out, RGB | raw | no decoding | fps, GB/s, against a plain socket copy |
 
 mod args;
+mod limit;
 mod measure;
 mod peer;
 mod scenario;

@@ -7,8 +7,9 @@
 //! rate: here frames leave as fast as the socket takes them (or at a fixed
 //! rate for `fanin`). The test pattern is drawn before the run, in a small
 //! ring of distinct frames, so that drawing is not measured; `e2e` encodes
-//! each frame to JPEG just before sending it, the others send frames encoded
-//! once, before the run.
+//! each frame to JPEG just before sending it (with `--encoder`'s backend),
+//! `ingest` and `fanin` send frames encoded once, before the run, and `raw`
+//! sends messages serialized once, before the run (see [`send_prepacked`]).
 //!
 //! It stops when its standard input closes (the parent closes it when the
 //! measurement is over), or after a deadline in case the parent died.
@@ -19,6 +20,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::TcpStream;
 use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
@@ -28,7 +30,7 @@ use vigie_core::{jpeg, Frame, FrameHeader, PixelFormat};
 use vigie_net::connection::{MessageReader, MessageWriter};
 use vigie_net::protocol::{self, ClientMessage, Hello, ServerMessage, MAGIC};
 
-use super::args::{BenchFormat, Plan};
+use super::args::{BenchFormat, Plan, Scenario};
 
 /// Distinct pictures cycled through by every camera.
 const RING: u64 = 8;
@@ -150,12 +152,78 @@ async fn send(
     }
     // Read (and drop) the server's heartbeats, as a real client does.
     let drain = tokio::spawn(async move { while reader.next().await.is_ok() {} });
+    if plan.scenario == Scenario::Raw {
+        send_prepacked(&mut writer, &name, &ring, &stop).await?;
+    } else {
+        send_frames(&mut writer, &name, plan, &ring, &stop).await?;
+    }
+    let _ = writer.send_client(&ClientMessage::Goodbye).await;
+    let _ = writer.shutdown().await;
+    drain.abort();
+    Ok(())
+}
 
+/// `raw`: the frames are serialized and packed once, before the run, and
+/// written again and again, as the plain-socket baseline writes one buffer
+/// again and again. Both sides then differ only by what receives: vigie's
+/// server, or a bare `read_exact`. (Serializing a 720p frame copies 2.7 MB;
+/// the real client does it for every frame, which `e2e --format raw`
+/// measures.)
+async fn send_prepacked(
+    writer: &mut MessageWriter<OwnedWriteHalf>,
+    name: &str,
+    ring: &[Frame],
+    stop: &CancellationToken,
+) -> Result<(), String> {
+    let messages = ring
+        .iter()
+        .enumerate()
+        .map(|(i, picture)| {
+            let header = FrameHeader {
+                camera: name.to_owned(),
+                sequence: i as u64,
+                ..picture.header().clone()
+            };
+            let frame = Frame::new(header, picture.payload().clone())?;
+            let mut out = Vec::new();
+            protocol::encode_client(&ClientMessage::Frame(frame), &mut out)?;
+            Ok(out)
+        })
+        .collect::<Result<Vec<Vec<u8>>, vigie_net::Error>>()
+        .map_err(|e| format!("{name}: {e}"))?;
+    for message in messages.iter().cycle() {
+        if stop.is_cancelled() {
+            break;
+        }
+        tokio::time::timeout(Duration::from_secs(10), writer.send_raw(message))
+            .await
+            .map_err(|_| format!("{name}: the server took no frame for 10 s"))?
+            .map_err(|e| format!("{name}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Every other scenario: a new frame each time, encoded to JPEG just before
+/// sending for `e2e`.
+async fn send_frames(
+    writer: &mut MessageWriter<OwnedWriteHalf>,
+    name: &str,
+    plan: Plan,
+    ring: &[Frame],
+    stop: &CancellationToken,
+) -> Result<(), String> {
+    let io = |e: vigie_net::Error| format!("{name}: {e}");
+    let (width, height) = (plan.size.width, plan.size.height);
+    let format = match plan.format {
+        BenchFormat::Jpeg => PixelFormat::Jpeg,
+        BenchFormat::Raw => PixelFormat::Rgb8,
+    };
     let mut ticks = plan.fps.map(|fps| {
         let mut t = tokio::time::interval(Duration::from_secs_f64(1.0 / fps));
         t.set_missed_tick_behavior(MissedTickBehavior::Skip);
         t
     });
+    let mut encoder = jpeg::Encoder::new(plan.encoder).map_err(|e| format!("{name}: {e}"))?;
     let mut jpeg_buf_len = 64 * 1024;
     let mut sequence = 0u64;
     loop {
@@ -171,7 +239,7 @@ async fn send(
         let captured_at_us = now_us();
         let picture = &ring[(sequence % RING) as usize];
         let header = FrameHeader {
-            camera: name.clone(),
+            camera: name.to_owned(),
             sequence,
             captured_at_us,
             width,
@@ -180,15 +248,16 @@ async fn send(
         };
         let frame = if plan.encode_each && format == PixelFormat::Jpeg {
             let mut out = Vec::with_capacity(jpeg_buf_len);
-            jpeg::encode_into(
-                picture.payload(),
-                width,
-                height,
-                PixelFormat::Rgb8,
-                plan.quality,
-                &mut out,
-            )
-            .map_err(|e| format!("{name}: {e}"))?;
+            encoder
+                .encode_into(
+                    picture.payload(),
+                    width,
+                    height,
+                    PixelFormat::Rgb8,
+                    plan.quality,
+                    &mut out,
+                )
+                .map_err(|e| format!("{name}: {e}"))?;
             jpeg_buf_len = jpeg_buf_len.max(out.len() + 1024);
             Frame::new(header, out)
         } else {
@@ -206,8 +275,5 @@ async fn send(
         .map_err(io)?;
         sequence += 1;
     }
-    let _ = writer.send_client(&ClientMessage::Goodbye).await;
-    let _ = writer.shutdown().await;
-    drain.abort();
     Ok(())
 }

@@ -2,7 +2,6 @@
 //! child process, and the figures read before and after the measured window.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,10 +12,12 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use vigie_core::frame::now_us;
+use vigie_core::{jpeg, PixelFormat};
 use vigie_net::registry::Lifecycle;
 use vigie_net::{Registry, ServerConfig};
 
 use super::args::{BenchArgs, BenchFormat, Plan, Scenario};
+use super::limit::socket_copy;
 use super::measure::{self, delta_secs, percentile};
 use super::peer::camera_name;
 use super::Report;
@@ -64,6 +65,15 @@ pub fn run(args: &BenchArgs, plan: Plan) -> Result<Report, String> {
         .decode
         .then(|| Decoder::spawn(&registry, plan.cameras, runtime.handle(), &stop));
 
+    // `raw`'s limit is measured half before and half after vigie's run, so
+    // that a change of load on the machine during the run weighs on both.
+    let socket_before = match plan.scenario {
+        Scenario::Raw => Some(
+            socket_copy(plan.size.rgb_len(), args.seconds / 2.0)
+                .map_err(|e| format!("plain socket copy: {e}"))?,
+        ),
+        _ => None,
+    };
     let mut child = spawn_peer(addr, args, &plan)?;
     let names: Vec<String> = (0..plan.cameras).map(camera_name).collect();
     let outcome = measure_window(args, &plan, &registry, &names, &mut child, decoder.as_ref());
@@ -100,6 +110,9 @@ pub fn run(args: &BenchArgs, plan: Plan) -> Result<Report, String> {
     r.text("format", plan.format.name());
     if plan.format == BenchFormat::Jpeg {
         r.int("quality", u64::from(plan.quality));
+        if plan.encode_each {
+            r.text("encoder", plan.encoder.library());
+        }
     }
     r.int("cameras", u64::from(plan.cameras));
     r.num("seconds", Some(secs), 2);
@@ -204,8 +217,9 @@ pub fn run(args: &BenchArgs, plan: Plan) -> Result<Report, String> {
         Scenario::Raw => {
             let fps = received as f64 / secs;
             let bytes = plan.size.rgb_len() as f64;
-            let socket_fps = socket_copy(plan.size.rgb_len(), args.seconds)
+            let socket_after = socket_copy(plan.size.rgb_len(), args.seconds / 2.0)
                 .map_err(|e| format!("plain socket copy: {e}"))?;
+            let socket_fps = (socket_before.unwrap_or(socket_after) + socket_after) / 2.0;
             r.num("fps", Some(fps), 1);
             r.num("gb_per_s", Some(fps * bytes / 1e9), 3);
             r.num("socket_fps", Some(socket_fps), 1);
@@ -287,6 +301,7 @@ fn spawn_peer(addr: std::net::SocketAddr, args: &BenchArgs, plan: &Plan) -> Resu
         .args(["--size", &plan.size.to_string()])
         .args(["--quality", &plan.quality.to_string()])
         .args(["--format", plan.format.name()])
+        .args(["--encoder", plan.encoder.name()])
         .args(["--cameras", &plan.cameras.to_string()])
         .args(["--fps", &args.fps.to_string()])
         .args(["--seconds", &args.seconds.to_string()])
@@ -339,6 +354,9 @@ impl Decoder {
                 let mut changes = registry.subscribe();
                 let mut last: HashMap<&str, u64> = HashMap::new();
                 let mut seen = Vec::with_capacity(1 << 16);
+                // Reused for every frame, as a consumer that decodes every
+                // frame should.
+                let mut pixels = Vec::new();
                 loop {
                     let changed = handle.block_on(async {
                         tokio::select! {
@@ -357,7 +375,13 @@ impl Decoder {
                             continue;
                         }
                         last.insert(name, frame.sequence());
-                        if vigie_core::jpeg::frame_to_rgb(&frame).is_ok() {
+                        let decoded = match frame.format() {
+                            PixelFormat::Jpeg => {
+                                jpeg::decode_rgb_into(frame.payload(), &mut pixels).is_ok()
+                            }
+                            _ => jpeg::frame_to_rgb(&frame).is_ok(),
+                        };
+                        if decoded {
                             let lat = now_us().saturating_sub(frame.captured_at_us());
                             seen.push((Instant::now(), lat));
                             count.fetch_add(1, Ordering::Relaxed);
@@ -382,40 +406,4 @@ impl Decoder {
     fn join(self) -> Vec<(Instant, u64)> {
         self.thread.join().unwrap_or_default()
     }
-}
-
-/// The limit for `raw`: frames of `len` bytes per second through a plain
-/// loopback socket, `write_all` on one side and `read_exact` on the other.
-fn socket_copy(len: usize, seconds: f64) -> std::io::Result<f64> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
-    let run_for = Duration::from_secs_f64(seconds);
-    let writer = thread::spawn(move || -> std::io::Result<()> {
-        let mut s = std::net::TcpStream::connect(addr)?;
-        s.set_nodelay(true)?;
-        let buf = vec![0x5Au8; len];
-        let end = Instant::now() + run_for;
-        while Instant::now() < end {
-            s.write_all(&buf)?;
-        }
-        Ok(())
-    });
-    let (mut conn, _) = listener.accept()?;
-    let mut buf = vec![0u8; len];
-    let mut frames = 0u64;
-    // Time from the first whole frame, as the vigie run counts after warm-up.
-    conn.read_exact(&mut buf)?;
-    let start = Instant::now();
-    loop {
-        match conn.read_exact(&mut buf) {
-            Ok(()) => frames += 1,
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(e),
-        }
-    }
-    let secs = start.elapsed().as_secs_f64();
-    writer
-        .join()
-        .map_err(|_| std::io::Error::other("the writer thread panicked"))??;
-    Ok(frames as f64 / secs.max(1e-9))
 }

@@ -4,22 +4,37 @@
 //! A raw 640×480 colour frame is 921 600 bytes; at quality 90 the same
 //! picture is about 30–60 KB as JPEG, twenty times less to send. The price is
 //! CPU time on both ends, so the codecs are chosen by measurement (see
-//! `docs/PERFORMANCE.md`): `jpeg-encoder` (with its SIMD paths) to encode and
-//! `zune-jpeg` to decode, both pure Rust, so the default build needs nothing
-//! but the Rust toolchain.
+//! `docs/PERFORMANCE.md`):
+//!
+//! - **encode**: `jpeg-encoder` (pure Rust, SIMD) by default, or
+//!   libjpeg-turbo with the cargo feature `turbojpeg`, about four times
+//!   faster. [`Encoder`] and [`Backend`] choose; the free functions
+//!   [`encode`], [`encode_into`] and [`encode_frame`] use the fastest one
+//!   the build has.
+//! - **decode**: `zune-jpeg`, pure Rust, as fast as libjpeg-turbo here, so
+//!   there is only one decoder.
 //!
 //! JPEG data comes from the network, so decoding treats it as hostile: the
 //! decoder runs in strict mode (a truncated file is an error, not a half-grey
 //! picture) and refuses pictures larger than [`MAX_DECODE_SIDE`] before it
 //! allocates their pixels.
 
-use jpeg_encoder::{ColorType, Encoder};
+#[cfg(test)]
+mod backend_tests;
+mod encoder;
+#[cfg(feature = "turbojpeg")]
+mod turbo;
+
+use std::cell::RefCell;
+
 use zune_core::bytestream::ZCursor;
 use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 use zune_jpeg::JpegDecoder;
 
-use crate::frame::{Frame, FrameHeader, PixelFormat};
+pub use encoder::{Backend, Encoder};
+
+use crate::frame::{Frame, PixelFormat};
 use crate::{Error, Result};
 
 /// The widest or tallest JPEG we decode: 8K. A header claiming more is
@@ -37,7 +52,8 @@ pub struct RgbImage {
     pub pixels: Vec<u8>,
 }
 
-/// Encodes raw pixels (RGB8, BGR8 or Gray8) as a JPEG file at `quality` (1–100).
+/// Encodes raw pixels (RGB8, BGR8 or Gray8) as a JPEG file at `quality`
+/// (1–100), with the fastest encoder this build has ([`Backend::fastest`]).
 pub fn encode(
     pixels: &[u8],
     width: u32,
@@ -59,59 +75,24 @@ pub fn encode_into(
     quality: u8,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    if !(1..=100).contains(&quality) {
-        return Err(Error::InvalidQuality(quality));
-    }
-    let color = match format {
-        PixelFormat::Rgb8 => ColorType::Rgb,
-        PixelFormat::Bgr8 => ColorType::Bgr,
-        PixelFormat::Gray8 => ColorType::Luma,
-        PixelFormat::Jpeg => {
-            return Err(Error::UnsupportedFormat {
-                operation: "JPEG-encode",
-                format,
-            })
-        }
-    };
-    let expected = format.raw_len(width, height).unwrap_or(0);
-    if pixels.len() != expected {
-        return Err(Error::PayloadLength {
-            format,
-            width,
-            height,
-            expected,
-            actual: pixels.len(),
-        });
-    }
-    let (Ok(w), Ok(h)) = (u16::try_from(width), u16::try_from(height)) else {
-        return Err(Error::JpegEncode(format!(
-            "{width}×{height} is larger than JPEG's 65535×65535"
-        )));
-    };
-    let encoder = Encoder::new(out, quality);
-    encoder
-        .encode(pixels, w, h, color)
-        .map_err(|e| Error::JpegEncode(e.to_string()))
+    with_fastest(|e| e.encode_into(pixels, width, height, format, quality, out))
 }
 
-/// Turns a raw frame into a JPEG frame with the same header. A frame that is
-/// already JPEG is returned as it is (cheap: the payload is shared).
+/// Turns a raw frame into a JPEG frame with the same header, with the
+/// fastest encoder. A frame that is already JPEG is returned as it is (cheap:
+/// the payload is shared).
 pub fn encode_frame(frame: &Frame, quality: u8) -> Result<Frame> {
-    if frame.format() == PixelFormat::Jpeg {
-        return Ok(frame.clone());
+    with_fastest(|e| e.encode_frame(frame, quality))
+}
+
+/// Runs `f` with this thread's encoder, kept between calls so that
+/// libjpeg-turbo's compressor and scratch buffer are set up once per thread,
+/// not once per frame.
+fn with_fastest<T>(f: impl FnOnce(&mut Encoder) -> T) -> T {
+    thread_local! {
+        static FASTEST: RefCell<Encoder> = RefCell::new(Encoder::fastest());
     }
-    let jpeg = encode(
-        frame.payload(),
-        frame.width(),
-        frame.height(),
-        frame.format(),
-        quality,
-    )?;
-    let header = FrameHeader {
-        format: PixelFormat::Jpeg,
-        ..frame.header().clone()
-    };
-    Frame::new(header, jpeg)
+    FASTEST.with(|e| f(&mut e.borrow_mut()))
 }
 
 fn decoder(jpeg: &[u8]) -> JpegDecoder<ZCursor<&[u8]>> {
@@ -154,6 +135,31 @@ pub fn decode_rgb(jpeg: &[u8]) -> Result<RgbImage> {
         height,
         pixels,
     })
+}
+
+/// Like [`decode_rgb`], into `pixels`, kept from one picture to the next: a
+/// consumer that decodes every frame of a camera then allocates (and zeroes)
+/// nothing once the buffer has the picture's size, where [`decode_rgb`]
+/// allocates 900 KB per 640×480 frame. Returns the width and height;
+/// `pixels` then holds exactly `width × height × 3` bytes.
+pub fn decode_rgb_into(jpeg: &[u8], pixels: &mut Vec<u8>) -> Result<(u32, u32)> {
+    let error = |e: zune_jpeg::errors::DecodeErrors| Error::JpegDecode(e.to_string());
+    let mut d = decoder(jpeg);
+    d.decode_headers().map_err(error)?;
+    let info = d
+        .info()
+        .ok_or_else(|| Error::JpegDecode("no image header found".into()))?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    let len = width as usize * height as usize * 3;
+    if d.output_buffer_size() != Some(len) {
+        return Err(Error::JpegDecode(format!(
+            "the decoder wants {:?} bytes for {width}×{height} RGB",
+            d.output_buffer_size()
+        )));
+    }
+    pixels.resize(len, 0);
+    d.decode_into(pixels).map_err(error)?;
+    Ok((width, height))
 }
 
 /// Decodes any frame to RGB: JPEG is decoded, BGR and gray are converted.
@@ -245,6 +251,18 @@ mod tests {
     }
 
     #[test]
+    fn decoding_into_a_reused_buffer_gives_the_same_pixels() {
+        let mut pixels = vec![7; 10]; // the wrong size: resized
+        for (w, h) in [(64, 48), (16, 8), (64, 48)] {
+            let jpeg = encode(&gradient(w, h), w, h, PixelFormat::Rgb8, 90).unwrap();
+            assert_eq!(decode_rgb_into(&jpeg, &mut pixels).unwrap(), (w, h));
+            assert_eq!(pixels, decode_rgb(&jpeg).unwrap().pixels);
+            assert!(decode_rgb_into(&jpeg[..jpeg.len() / 2], &mut pixels).is_err());
+        }
+        assert!(decode_rgb_into(b"not a jpeg", &mut pixels).is_err());
+    }
+
+    #[test]
     fn oversized_header_is_refused() {
         let mut jpeg = encode(&gradient(16, 16), 16, 16, PixelFormat::Rgb8, 90).unwrap();
         // Find the SOF0 marker and claim 60000×60000.
@@ -253,5 +271,8 @@ mod tests {
         jpeg[sof + 7..sof + 9].copy_from_slice(&60000u16.to_be_bytes());
         let err = decode_rgb(&jpeg).unwrap_err();
         assert!(matches!(err, Error::JpegDecode(_)), "{err}");
+        let mut pixels = Vec::new();
+        assert!(decode_rgb_into(&jpeg, &mut pixels).is_err());
+        assert!(pixels.is_empty(), "refused before allocating");
     }
 }
