@@ -1,6 +1,6 @@
 //! Chapitre 14, aller plus loin : le format du client Python d'origine
-//! envoyé à un serveur vigie, et une première idée de détection de
-//! mouvement.
+//! envoyé à un serveur vigie, une première idée de détection de mouvement,
+//! puis le vrai détecteur de vigie sur les scènes de la mire.
 
 use std::io::Write;
 use std::net::TcpStream;
@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use anyhow::bail;
 use tokio_util::sync::CancellationToken;
-use vigie_camera::TestPattern;
+use vigie_camera::{Scene, TestPattern};
+use vigie_core::motion::{MotionConfig, MotionDetector, MotionEvent};
 use vigie_core::{jpeg, pack, Frame, PixelFormat};
 use vigie_net::legacy;
 use vigie_net::registry::Lifecycle;
@@ -23,8 +24,63 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(out)?;
     writeln!(out, "Détecter du mouvement :")?;
     motion(out)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Le détecteur de vigie, 20 s de la scène moving-object :"
+    )?;
+    watch_scene(out, Scene::MovingObject, 20)?;
+    writeln!(out, "Puis 20 s de la scène light-change :")?;
+    let events = watch_scene(out, Scene::LightChange, 20)?;
+    if events == 0 {
+        writeln!(
+            out,
+            "  aucun événement : la lumière a changé, rien n'a bougé"
+        )?;
+    }
     Ok(())
 }
+
+// ANCHOR: detecteur
+/// Fait passer `seconds` secondes d'une scène de la mire dans le détecteur
+/// de vigie, à 5 analyses par seconde comme le serveur, et raconte les
+/// événements. Renvoie combien il en a commencé.
+fn watch_scene(
+    out: &mut dyn Write,
+    scene: Scene,
+    seconds: u64,
+) -> anyhow::Result<usize> {
+    let per_second = 5;
+    let camera = TestPattern::new("porte", 320, 240, per_second as f64)?
+        .with_scene(scene);
+    let mut detector = MotionDetector::new(MotionConfig::default());
+    let mut started = 0;
+    for sequence in 0..seconds * per_second {
+        let at = sequence as f64 / per_second as f64; // en secondes
+        let frame = camera.render(sequence, MORNING_US + (at * 1e6) as u64);
+        let update = detector.update_frame(&frame)?;
+        match update.event {
+            Some(MotionEvent::Started) => {
+                started += 1;
+                let share = update.score * 100.0;
+                writeln!(
+                    out,
+                    "  {at:4.1} s : mouvement ({share:.1} % de l'image)"
+                )?;
+            }
+            Some(MotionEvent::Ended { peak }) => {
+                let peak = peak * 100.0;
+                writeln!(
+                    out,
+                    "  {at:4.1} s : calme revenu (au plus {peak:.1} %)"
+                )?;
+            }
+            None => {}
+        }
+    }
+    Ok(started)
+}
+// ANCHOR_END: detecteur
 
 // ANCHOR: client_du_rapport
 /// Fait ce que `client.py` fait pour chaque image, octet pour octet :

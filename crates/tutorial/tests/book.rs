@@ -224,8 +224,8 @@ fn the_snapshot_shown_in_the_book_is_the_real_one() {
 /// test le dit, au lieu de laisser le livre montrer autre chose.
 const LINE_RANGES: [(&str, usize, usize, &str, &str); 1] = [(
     "crates/camera/src/lib.rs",
-    41,
-    53,
+    45,
+    57,
     "/// A source of frames.",
     "}",
 )];

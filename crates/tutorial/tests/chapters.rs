@@ -217,4 +217,12 @@ fn ch14_the_report_client_and_motion() {
         "{text}"
     );
     assert!(!text.contains("plus tard  : 0.0 %"), "{text}");
+    // One crossing of the room: one event that starts and ends; the light
+    // change: none.
+    let (crossing, light) = text
+        .split_once("Puis 20 s de la scène light-change")
+        .unwrap();
+    assert_eq!(crossing.matches(" : mouvement (").count(), 1, "{text}");
+    assert_eq!(crossing.matches(" : calme revenu").count(), 1, "{text}");
+    assert!(light.contains("aucun événement"), "{text}");
 }

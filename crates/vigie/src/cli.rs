@@ -2,6 +2,7 @@
 //! option, its doc comment is the `--help` text.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -72,7 +73,114 @@ pub struct ServerArgs {
     pub offline_after: f64,
 
     #[command(flatten)]
+    pub surveillance: SurveillanceArgs,
+
+    #[command(flatten)]
     pub http: HttpArgs,
+}
+
+/// Motion detection and recording (shared by `server` and `demo`).
+#[derive(Debug, Args)]
+pub struct SurveillanceArgs {
+    /// Record cameras into this folder (MJPEG in Matroska: VLC, mpv and
+    /// ffplay play the files; events go to DIR/events.jsonl).
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+
+    /// `motion`: one file per motion event, with pre- and post-roll;
+    /// `continuous`: everything, in segments of --segment-minutes.
+    #[arg(long, value_enum, default_value_t = RecordMode::Motion, requires = "record")]
+    pub record_mode: RecordMode,
+
+    /// Seconds kept before a motion event starts, in memory.
+    #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
+    pub pre_roll: f64,
+
+    /// Seconds recorded after a motion event ends.
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub post_roll: f64,
+
+    /// Length of each file in continuous mode.
+    #[arg(long, default_value_t = 5.0, value_name = "MINUTES")]
+    pub segment_minutes: f64,
+
+    /// Delete recordings older than this many days (oldest first).
+    #[arg(long, value_name = "DAYS", requires = "record")]
+    pub retention_days: Option<f64>,
+
+    /// Keep the recordings under this many gigabytes (10^9 bytes),
+    /// deleting the oldest first.
+    #[arg(long, value_name = "GB", requires = "record")]
+    pub max_disk: Option<f64>,
+
+    /// Detect motion even without recording (a red frame in the window and
+    /// on the web page). Recording turns it on anyway.
+    #[arg(long)]
+    pub motion: bool,
+
+    /// Motion analyses per second and per camera.
+    #[arg(long, default_value_t = 5.0, value_name = "N")]
+    pub motion_fps: f64,
+
+    /// Grey-level difference (1 to 255) for a pixel to count as changed.
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u8).range(1..))]
+    pub motion_threshold: u8,
+
+    /// Fraction of the picture that must change for motion (0.01 = 1 %).
+    #[arg(long, default_value_t = 0.01, value_name = "FRACTION")]
+    pub motion_area: f32,
+
+    /// A zone to ignore, in fractions of the picture: a rectangle X,Y,W,H
+    /// (`0,0,1,0.1` is the top tenth) or a polygon X1,Y1;X2,Y2;X3,Y3.
+    /// Repeat the option for several zones.
+    #[arg(long = "motion-mask", value_name = "ZONE", value_parser = parse_mask)]
+    pub motion_masks: Vec<vigie_core::motion::Mask>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordMode {
+    Motion,
+    Continuous,
+}
+
+/// `0,0,1,0.1` → a rectangle; `0,0;1,0;0.5,1` → a polygon.
+pub fn parse_mask(s: &str) -> Result<vigie_core::motion::Mask, String> {
+    use vigie_core::motion::Mask;
+    let numbers = |part: &str| -> Result<Vec<f32>, String> {
+        part.split(',')
+            .map(|n| {
+                n.trim()
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|x| (0.0..=1.0).contains(x))
+                    .ok_or_else(|| format!("{n:?} in {s:?} is not a fraction between 0 and 1"))
+            })
+            .collect()
+    };
+    if s.contains(';') {
+        let points = s
+            .split(';')
+            .map(|p| match numbers(p)?.as_slice() {
+                [x, y] => Ok((*x, *y)),
+                _ => Err(format!("{p:?} in {s:?} is not a point X,Y")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if points.len() < 3 {
+            return Err(format!("the polygon {s:?} needs at least 3 points"));
+        }
+        return Ok(Mask::Polygon(points));
+    }
+    match numbers(s)?.as_slice() {
+        [x, y, w, h] => Ok(Mask::Rect {
+            x: *x,
+            y: *y,
+            w: *w,
+            h: *h,
+        }),
+        _ => Err(format!(
+            "{s:?} is not a zone: use X,Y,W,H (a rectangle) or X1,Y1;X2,Y2;X3,Y3 (a polygon)"
+        )),
+    }
 }
 
 /// The web page and HTTP API (shared by `server` and `demo`).
@@ -149,6 +257,13 @@ pub struct ClientArgs {
     /// Send one captured frame in N, like the report's client.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub every: u32,
+
+    /// What the test pattern shows: `bars` (colour bars and a moving
+    /// square), `moving-object` (a still room that someone crosses every
+    /// 20 s: motion to detect) or `light-change` (a still room whose light
+    /// rises and falls: no motion).
+    #[arg(long, default_value_t = vigie_camera::Scene::Bars)]
+    pub scene: vigie_camera::Scene,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +291,13 @@ pub struct DemoArgs {
     /// Seconds between two statistics lines.
     #[arg(long, default_value_t = 5.0)]
     pub stats_interval: f64,
+
+    /// What the test patterns show (see `vigie client --help`).
+    #[arg(long, default_value_t = vigie_camera::Scene::Bars)]
+    pub scene: vigie_camera::Scene,
+
+    #[command(flatten)]
+    pub surveillance: SurveillanceArgs,
 
     #[command(flatten)]
     pub http: HttpArgs,
@@ -217,6 +339,35 @@ mod tests {
             panic!("expected client")
         };
         assert_eq!((args.quality, args.every), (90, 1));
+    }
+
+    #[test]
+    fn masks_are_rectangles_or_polygons_of_fractions() {
+        use vigie_core::motion::Mask;
+        assert_eq!(
+            parse_mask("0,0,1,0.1"),
+            Ok(Mask::Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 1.0,
+                h: 0.1
+            })
+        );
+        assert_eq!(
+            parse_mask("0,0; 1,0 ;0.5,1"),
+            Ok(Mask::Polygon(vec![(0.0, 0.0), (1.0, 0.0), (0.5, 1.0)]))
+        );
+        for bad in ["", "0,0,1", "0,0,2,1", "a,b,c,d", "0,0;1,1", "0,0;1;0,1"] {
+            assert!(parse_mask(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn recording_options_need_a_folder() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["vigie", "server"], args].concat());
+        assert!(parse(&["--record-mode", "continuous"]).is_err());
+        assert!(parse(&["--max-disk", "1"]).is_err());
+        assert!(parse(&["--record", "/tmp/r", "--record-mode", "continuous"]).is_ok());
     }
 
     #[test]

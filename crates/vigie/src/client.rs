@@ -19,7 +19,15 @@ pub fn run(args: ClientArgs) -> ExitCode {
                      (height, width, 3) BGR arrays, which vigie's server reads"
                 );
             }
-            source::open(src, &args.name, size, args.fps, args.format, args.quality)
+            source::open(source::Wanted {
+                source: src,
+                scene: args.scene,
+                name: &args.name,
+                size,
+                fps: args.fps,
+                format: args.format,
+                quality: args.quality,
+            })
         });
     let camera = match camera {
         Ok(c) => c,

@@ -15,6 +15,7 @@ use vigie_viewer::ViewerOptions;
 
 use crate::cli::DemoArgs;
 use crate::serve::{self, Setup};
+use crate::surveillance;
 use crate::EXIT_USAGE;
 
 /// Names and sizes of the demo cameras, cycled when more are asked for.
@@ -76,8 +77,20 @@ pub fn run(args: DemoArgs) -> ExitCode {
         lifecycle: Lifecycle::default(),
         stats_interval: Duration::from_secs_f64(args.stats_interval),
     };
+    let watching = match surveillance::Options::from_args(&args.surveillance) {
+        Ok(o) => o,
+        Err(msg) => return fail(&msg),
+    };
     let running = serve::start(listener, &setup);
-    let web = serve::start_web(&args.http, &running.registry, local.port(), &shutdown, true);
+    let watcher = surveillance::start_and_say(&running.registry, watching);
+    let web = serve::start_web(
+        &args.http,
+        &running.registry,
+        local.port(),
+        &shutdown,
+        true,
+        args.surveillance.record.as_deref(),
+    );
     match runtime.block_on(web) {
         Ok(Some(url)) => println!("vigie demo: web page on {url}"),
         Ok(None) => {}
@@ -87,7 +100,9 @@ pub fn run(args: DemoArgs) -> ExitCode {
     for i in 0..args.cameras as usize {
         let (name, w, h) = room(i);
         let camera = match TestPattern::new(&name, w, h, args.fps) {
-            Ok(c) => Pipeline::new(c).jpeg(90).expect("90 is a valid quality"),
+            Ok(c) => Pipeline::new(c.with_scene(args.scene))
+                .jpeg(90)
+                .expect("90 is a valid quality"),
             Err(e) => return fail(&e.to_string()),
         };
         let config = ClientConfig {
@@ -136,6 +151,9 @@ pub fn run(args: DemoArgs) -> ExitCode {
     shutdown.cancel();
     runtime.block_on(tokio::time::sleep(Duration::from_millis(200)));
     runtime.block_on(serve::finish(running));
+    if let Some(watcher) = watcher {
+        watcher.stop();
+    }
     ExitCode::SUCCESS
 }
 

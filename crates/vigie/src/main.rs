@@ -12,6 +12,7 @@ mod report;
 mod serve;
 mod server;
 mod source;
+mod surveillance;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -144,6 +144,7 @@ pub async fn start_web(
     camera_port: u16,
     shutdown: &CancellationToken,
     fallback: bool,
+    recordings: Option<&std::path::Path>,
 ) -> Result<Option<String>, String> {
     let crate::cli::HttpAddr::At(addr) = args.http else {
         return Ok(None);
@@ -152,6 +153,7 @@ pub async fn start_web(
         user: args.http_user.clone(),
         password: args.http_password.clone(),
         listen_port_for_display: camera_port,
+        recordings: recordings.map(std::path::Path::to_path_buf),
     };
     config
         .credentials()

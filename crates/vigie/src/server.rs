@@ -11,6 +11,7 @@ use vigie_viewer::ViewerOptions;
 
 use crate::cli::ServerArgs;
 use crate::serve::{self, Setup};
+use crate::surveillance;
 use crate::EXIT_USAGE;
 
 pub fn run(args: ServerArgs) -> ExitCode {
@@ -52,16 +53,26 @@ pub fn run(args: ServerArgs) -> ExitCode {
         },
         stats_interval: secs(args.stats_interval),
     };
+    let watching = match surveillance::Options::from_args(&args.surveillance) {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("vigie server: {msg}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     let _guard = runtime.enter();
     let shutdown = CancellationToken::new();
     serve::cancel_on_signal(shutdown.clone());
     let running = serve::start(listener, &setup);
+    let recordings = args.surveillance.record.as_deref();
+    let watcher = surveillance::start_and_say(&running.registry, watching);
     let web = serve::start_web(
         &args.http,
         &running.registry,
         local.port(),
         &shutdown,
         false,
+        recordings,
     );
     match runtime.block_on(web) {
         Ok(Some(url)) => println!("web page and API on {url}"),
@@ -70,6 +81,9 @@ pub fn run(args: ServerArgs) -> ExitCode {
             eprintln!("vigie server: {msg}");
             shutdown.cancel();
             runtime.block_on(serve::finish(running));
+            if let Some(watcher) = watcher {
+                watcher.stop();
+            }
             return ExitCode::from(EXIT_USAGE);
         }
     }
@@ -100,6 +114,10 @@ pub fn run(args: ServerArgs) -> ExitCode {
     // The window may have been closed with Q: stop the web side too.
     shutdown.cancel();
     runtime.block_on(serve::finish(running));
+    // After the server: the cameras' departures close their files.
+    if let Some(watcher) = watcher {
+        watcher.stop();
+    }
     code
 }
 

@@ -1,6 +1,6 @@
-//! Turning `--source`, `--size`, `--format` and `--quality` into a camera.
+//! Turning `--source`, `--scene`, `--size`, `--format` and `--quality` into a camera.
 
-use vigie_camera::{Camera, Pipeline, TestPattern};
+use vigie_camera::{Camera, Pipeline, Scene, TestPattern};
 
 use crate::cli::WireFormat;
 
@@ -35,19 +35,35 @@ pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
     ))
 }
 
+/// What to open, and how to send it.
+pub struct Wanted<'a> {
+    pub source: Source,
+    /// The test pattern's scene (ignored for a webcam).
+    pub scene: Scene,
+    pub name: &'a str,
+    pub size: (u32, u32),
+    pub fps: f64,
+    pub format: WireFormat,
+    pub quality: u8,
+}
+
 /// Opens the camera and wraps it so that it yields frames in `format`.
-pub fn open(
-    source: Source,
-    name: &str,
-    (width, height): (u32, u32),
-    fps: f64,
-    format: WireFormat,
-    quality: u8,
-) -> Result<Box<dyn Camera>, String> {
+pub fn open(wanted: Wanted<'_>) -> Result<Box<dyn Camera>, String> {
+    let Wanted {
+        source,
+        scene,
+        name,
+        size: (width, height),
+        fps,
+        format,
+        quality,
+    } = wanted;
     let camera: Box<dyn Camera> = match source {
-        Source::Test => {
-            Box::new(TestPattern::new(name, width, height, fps).map_err(|e| e.to_string())?)
-        }
+        Source::Test => Box::new(
+            TestPattern::new(name, width, height, fps)
+                .map_err(|e| e.to_string())?
+                .with_scene(scene),
+        ),
         Source::Webcam(index) => open_webcam(index, name, width, height, fps)?,
     };
     Ok(match format {

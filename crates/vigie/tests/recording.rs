@@ -1,0 +1,385 @@
+//! Recording on motion, end to end, as a user runs it: a real server
+//! process recording into a folder, a real client process sending the
+//! `moving-object` test scene (someone crosses a still room once per
+//! 20-second cycle), real sockets on loopback. One crossing must give one
+//! event, one file and one `events.jsonl` line, served by the HTTP API.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A `vigie server --headless` child, stopped with SIGTERM when dropped.
+struct Server {
+    child: Child,
+    cameras: String,
+    web: String,
+}
+
+impl Server {
+    fn start(extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .args([
+                "server",
+                "--headless",
+                "--listen",
+                "127.0.0.1:0",
+                "--http",
+                "127.0.0.1:0",
+                "--stats-interval",
+                "60",
+            ])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the vigie binary runs");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut cameras = None;
+        let mut web = None;
+        while cameras.is_none() || web.is_none() {
+            let line = lines
+                .next()
+                .expect("the server says where it listens")
+                .unwrap();
+            if let Some(a) = line.strip_prefix("vigie server listening on ") {
+                cameras = Some(a.trim().to_owned());
+            }
+            if let Some(u) = line.strip_prefix("web page and API on http://") {
+                web = Some(u.trim().trim_end_matches('/').to_owned());
+            }
+        }
+        // Keep reading stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Server {
+            child,
+            cameras: cameras.unwrap(),
+            web: web.unwrap(),
+        }
+    }
+
+    /// GET `path` from the web side: (status, body).
+    fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        let mut stream = TcpStream::connect(&self.web).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.web
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let split = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("an HTTP response");
+        let head = String::from_utf8_lossy(&response[..split]).into_owned();
+        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        let mut body = response[split + 4..].to_vec();
+        if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            body = unchunk(&body);
+        }
+        (status, body)
+    }
+
+    fn json(&self, path: &str) -> serde_json::Value {
+        let (status, body) = self.get(path);
+        assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    /// SIGTERM, as Ctrl-C or systemd would stop it, and wait.
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn unchunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = body.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&body[..end]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&body[end + 2..end + 2 + size]);
+        body = &body[end + 2 + size + 2..];
+    }
+    out
+}
+
+fn client(server: &str, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(["client", "--server", server])
+        .args(args)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the vigie binary runs")
+}
+
+fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < limit, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn files_with(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == extension) {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+fn have(program: &str) -> bool {
+    Command::new(program)
+        .arg("-version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn one_crossing_gives_one_event_one_file_and_one_journal_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().to_str().unwrap();
+    let server = Server::start(&[
+        "--record",
+        record,
+        "--record-mode",
+        "motion",
+        "--pre-roll",
+        "1",
+        "--post-roll",
+        "1",
+    ]);
+    // One 20-second cycle of the scene at 15 frames/s: empty room, someone
+    // crosses, empty room again.
+    let mut camera = client(
+        &server.cameras,
+        &[
+            "--name",
+            "porte",
+            "--scene",
+            "moving-object",
+            "--size",
+            "320x240",
+            "--fps",
+            "15",
+            "--frames",
+            "300",
+        ],
+    );
+    // While the person crosses, the API says so.
+    wait_until("the camera to show motion", Duration::from_secs(60), || {
+        let doc = server.json("/api/cameras");
+        doc["cameras"][0]["motion"] == true && doc["cameras"][0]["recording"] == true
+    });
+    assert!(camera.wait().unwrap().success());
+    wait_until("the event's journal line", Duration::from_secs(30), || {
+        std::fs::read_to_string(dir.path().join("events.jsonl")).is_ok_and(|t| !t.is_empty())
+    });
+    // The camera is gone: every file is closed.
+    server.stop();
+
+    let journal = std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap();
+    let lines: Vec<&str> = journal.lines().collect();
+    assert_eq!(lines.len(), 1, "one crossing, one event:\n{journal}");
+    let event: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(event["camera"], "porte");
+    assert!(event["peak"].as_f64().unwrap() > 0.01, "{event}");
+    let file = dir.path().join(event["file"].as_str().unwrap());
+    let recordings = files_with(dir.path(), "mkv");
+    assert_eq!(
+        recordings,
+        std::slice::from_ref(&file),
+        "one event, one file"
+    );
+    let thumbnail = dir.path().join(event["thumbnail"].as_str().unwrap());
+    assert_eq!(std::fs::read(&thumbnail).unwrap()[..2], [0xFF, 0xD8]);
+
+    if !have("ffprobe") {
+        eprintln!("SKIP (ffprobe part): ffprobe not installed (Debian package `ffmpeg`)");
+        return;
+    }
+    let probe = Command::new("ffprobe")
+        .args(["-v", "error", "-count_frames", "-select_streams", "v:0"])
+        .args([
+            "-show_entries",
+            "stream=codec_name,width,height,nb_read_frames",
+        ])
+        .args(["-of", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(probe.status.success(), "{probe:?}");
+    let probe: serde_json::Value = serde_json::from_slice(&probe.stdout).unwrap();
+    let stream = &probe["streams"][0];
+    assert_eq!(stream["codec_name"], "mjpeg");
+    assert_eq!(
+        (stream["width"].as_u64(), stream["height"].as_u64()),
+        (Some(320), Some(240))
+    );
+    // The crossing lasts several seconds, plus 1 s before and after: at
+    // 15 frames/s, well over 60 frames; and never the whole 300.
+    let frames: u64 = stream["nb_read_frames"].as_str().unwrap().parse().unwrap();
+    assert!((60..300).contains(&frames), "{frames} frames");
+}
+
+#[test]
+fn the_api_serves_events_thumbnails_and_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().to_str().unwrap();
+    let server = Server::start(&["--record", record, "--post-roll", "0.5"]);
+    let mut camera = client(
+        &server.cameras,
+        &[
+            "--name",
+            "couloir",
+            "--scene",
+            "moving-object",
+            "--size",
+            "160x120",
+            "--fps",
+            "15",
+            "--frames",
+            "300",
+        ],
+    );
+    wait_until("an event in the API", Duration::from_secs(60), || {
+        server.json("/api/events")["events"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty())
+    });
+    let doc = server.json("/api/events");
+    assert_eq!(doc["recording"], true);
+    let event = &doc["events"][0];
+    assert_eq!(event["camera"], "couloir");
+    let (status, thumb) = server.get(event["thumbnail_url"].as_str().unwrap());
+    assert_eq!((status, &thumb[..2]), (200, &[0xFF, 0xD8][..]));
+    let (status, mkv) = server.get(event["file_url"].as_str().unwrap());
+    // A Matroska file starts with the EBML magic.
+    assert_eq!((status, &mkv[..4]), (200, &[0x1A, 0x45, 0xDF, 0xA3][..]));
+    // The replay is the recording's JPEGs as MJPEG, and it ends.
+    let (status, replay) = server.get(event["replay_url"].as_str().unwrap());
+    assert_eq!(status, 200);
+    let parts = replay.windows(12).filter(|w| w == b"--vigieframe").count();
+    assert!(parts > 10, "{parts} parts");
+    // Paths outside the folder are not served.
+    for bad in [
+        "/recordings/../events.jsonl",
+        "/recordings/%2e%2e/x.mkv",
+        "/replay/events.jsonl",
+    ] {
+        assert_eq!(server.get(bad).0, 404, "{bad}");
+    }
+    camera.kill().unwrap();
+    let _ = camera.wait();
+    server.stop();
+}
+
+#[test]
+fn an_unwritable_folder_is_reported_and_streaming_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the folder should be: unwritable even for root.
+    let blocked = dir.path().join("not-a-folder");
+    std::fs::write(&blocked, b"").unwrap();
+    let server = Server::start(&[
+        "--record",
+        blocked.to_str().unwrap(),
+        "--record-mode",
+        "continuous",
+    ]);
+    let mut camera = client(
+        &server.cameras,
+        &["--name", "cave", "--size", "160x120", "--fps", "15"],
+    );
+    wait_until("the error in the API", Duration::from_secs(30), || {
+        let doc = server.json("/api/cameras");
+        doc["cameras"][0]["record_error"].is_string()
+            && doc["cameras"][0]["frames"].as_u64().unwrap_or(0) > 5
+    });
+    let error = server.json("/api/cameras")["cameras"][0]["record_error"].clone();
+    assert!(error.as_str().unwrap().contains("not-a-folder"), "{error}");
+    // Frames keep arriving: the live picture is not affected.
+    let before = server.json("/api/cameras")["cameras"][0]["frames"]
+        .as_u64()
+        .unwrap();
+    wait_until("more frames", Duration::from_secs(10), || {
+        server.json("/api/cameras")["cameras"][0]["frames"]
+            .as_u64()
+            .unwrap()
+            > before + 10
+    });
+    camera.kill().unwrap();
+    let _ = camera.wait();
+    server.stop();
+}
+
+#[test]
+fn a_server_killed_mid_recording_leaves_a_playable_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().to_str().unwrap();
+    let mut server = Server::start(&["--record", record, "--record-mode", "continuous"]);
+    let mut camera = client(
+        &server.cameras,
+        &["--name", "garage", "--size", "160x120", "--fps", "15"],
+    );
+    // Wait until the file holds a second of frames, then pull the plug.
+    wait_until("frames on disk", Duration::from_secs(30), || {
+        files_with(dir.path(), "mkv")
+            .first()
+            .and_then(|f| vigie_record::mkv::read_frames(f).ok())
+            .is_some_and(|frames| frames.len() >= 15)
+    });
+    server.child.kill().unwrap(); // SIGKILL: no chance to close anything
+    let _ = server.child.wait();
+    camera.kill().unwrap();
+    let _ = camera.wait();
+    let file = files_with(dir.path(), "mkv").remove(0);
+    let frames = vigie_record::mkv::read_frames(&file).unwrap();
+    assert!(frames.len() >= 15, "{} frames survived", frames.len());
+    if !have("ffmpeg") {
+        eprintln!("SKIP (ffmpeg part): ffmpeg not installed (Debian package `ffmpeg`)");
+        return;
+    }
+    // ffmpeg decodes every complete frame; at most it notes the torn end.
+    let decoded = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&file)
+        .args(["-f", "null", "-"])
+        .output()
+        .unwrap();
+    let errors = String::from_utf8_lossy(&decoded.stderr);
+    assert!(
+        errors.lines().all(|l| l.contains("File ended prematurely")),
+        "{errors}"
+    );
+}
