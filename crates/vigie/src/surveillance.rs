@@ -132,7 +132,7 @@ impl Watcher {
         let stop = Arc::new(AtomicBool::new(false));
         let mut work = Work::new(registry.clone(), options);
         let flag = stop.clone();
-        let thread = std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("vigie-surveillance".into())
             .spawn(move || {
                 let mut dropped = 0;
@@ -160,9 +160,15 @@ impl Watcher {
                     work.arrival(arrival);
                 }
                 work.finish(now_us());
-            })
-            .expect("starting the surveillance thread");
-        Some(Watcher { stop, thread })
+            });
+        match spawned {
+            Ok(thread) => Some(Watcher { stop, thread }),
+            Err(e) => {
+                // The cameras and the live view still work without it.
+                tracing::error!("cannot start motion detection and recording: {e}");
+                None
+            }
+        }
     }
 
     /// Closes every recording and waits for the thread to end.
