@@ -29,6 +29,15 @@ pub struct EventRecord {
     pub thumbnail: Option<String>,
 }
 
+impl EventRecord {
+    /// Seconds from start to end, `None` if a time is not one of ours.
+    pub fn duration_s(&self) -> Option<f64> {
+        let start = crate::names::parse_rfc3339(&self.start)?;
+        let end = crate::names::parse_rfc3339(&self.end)?;
+        end.checked_sub(start).map(|us| us as f64 / 1e6)
+    }
+}
+
 /// Reading only the end of the journal keeps `/api/events` fast however old
 /// the journal is: lines are small, so this holds thousands of events.
 const TAIL_BYTES: u64 = 4 << 20;

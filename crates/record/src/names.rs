@@ -63,6 +63,22 @@ pub fn rfc3339(us: u64) -> String {
     format!("{}T{}Z", &t[..10], &t[11..23])
 }
 
+/// The inverse of [`rfc3339`]: `2026-11-24T10:30:00.123Z` → µs since the
+/// epoch; `None` for any other shape.
+pub fn parse_rfc3339(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    let shape = b.len() == 24
+        && (b[4], b[7], b[10], b[13], b[16], b[19], b[23])
+            == (b'-', b'-', b'T', b':', b':', b'.', b'Z');
+    if !shape {
+        return None;
+    }
+    let date = [&text[0..4], &text[5..7], &text[8..10]].concat();
+    let time = [&text[11..13], &text[14..16], &text[17..19]].concat();
+    let millis: u64 = text[20..23].parse().ok()?;
+    Some(parse_stamp(&date, &time)? + millis * 1000)
+}
+
 /// The stamp of a file name of ours, `<camera>-<stamp>[-N].<ext>`, as µs
 /// since the epoch; `None` for a name we did not make.
 pub fn parse_name_stamp(file_name: &str) -> Option<u64> {
@@ -116,6 +132,21 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_reads_back() {
+        for us in [0, 1_795_507_203_123_000, 1_795_507_199_999_000] {
+            assert_eq!(parse_rfc3339(&rfc3339(us)), Some(us));
+        }
+        for bad in [
+            "",
+            "2026-11-24 10:30:00.123Z",
+            "2026-11-24T10:30:00Z",
+            "2026-13-24T10:30:00.123Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
 
     const T: u64 = 1_795_509_000_250_000; // 2026-11-24 08:30:00.250 UTC
 

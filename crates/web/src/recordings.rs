@@ -118,7 +118,7 @@ fn describe(dir: &std::path::Path, record: EventRecord) -> EventJson {
     let file = present(&record.file);
     let thumbnail = present(&record.thumbnail);
     EventJson {
-        duration_s: seconds_between(&record.start, &record.end),
+        duration_s: record.duration_s(),
         file_url: file.as_ref().map(|f| format!("/recordings/{f}")),
         replay_url: file.as_ref().map(|f| format!("/replay/{f}")),
         thumbnail_url: thumbnail.map(|t| format!("/recordings/{t}")),
@@ -133,34 +133,6 @@ fn url_safe(relative: &str) -> bool {
     relative
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-_./~".contains(&b))
-}
-
-/// `2026-11-24T10:00:00.123Z` → seconds since the epoch (UTC only, as the
-/// recorder writes them).
-fn epoch_seconds(stamp: &str) -> Option<f64> {
-    let (date, time) = stamp.strip_suffix('Z')?.split_once('T')?;
-    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.splitn(3, ':');
-    let (h, min) = (
-        t.next()?.parse::<i64>().ok()?,
-        t.next()?.parse::<i64>().ok()?,
-    );
-    let s: f64 = t.next()?.parse().ok()?;
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some((days * 86_400 + h * 3600 + min * 60) as f64 + s)
-}
-
-fn seconds_between(start: &str, end: &str) -> Option<f64> {
-    let d = epoch_seconds(end)? - epoch_seconds(start)?;
-    (d >= 0.0).then(|| (d * 1000.0).round() / 1000.0)
 }
 
 /// The file behind a URL path, if it is a recording or thumbnail of ours.
@@ -274,21 +246,6 @@ pub(crate) async fn replay(State(app): State<App>, Path(relative): Path<String>)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stamps_read_as_seconds() {
-        assert_eq!(epoch_seconds("1970-01-01T00:00:00Z"), Some(0.0));
-        assert_eq!(epoch_seconds("2000-03-01T00:00:01.5Z"), Some(951_868_801.5));
-        assert_eq!(
-            seconds_between("2026-11-24T23:59:58.250Z", "2026-11-25T00:00:03.000Z"),
-            Some(4.75)
-        );
-        assert_eq!(epoch_seconds("2026-11-24 10:00:00"), None);
-        assert_eq!(
-            seconds_between("2026-11-24T10:00:05Z", "2026-11-24T10:00:00Z"),
-            None
-        );
-    }
 
     #[test]
     fn only_plain_relative_names_get_urls() {
