@@ -51,6 +51,21 @@ const RETENTION_EVERY_US: u64 = 60_000_000;
 /// Journal lines kept in memory while events.jsonl cannot be written.
 const MAX_PENDING_EVENTS: usize = 10_000;
 
+/// The [`Ctx`] a camera needs, borrowed field by field from the recorder.
+/// A macro rather than a method: a method would borrow the whole recorder,
+/// while the camera being worked on is itself borrowed from `cameras`.
+macro_rules! ctx {
+    ($recorder:ident) => {
+        Ctx {
+            config: &$recorder.config,
+            storage: &mut *$recorder.storage,
+            buf: &mut $recorder.buf,
+            events: &mut $recorder.pending_events,
+            retention_due: &mut $recorder.retention_due,
+        }
+    };
+}
+
 /// Records the frames of every camera, as the [`RecordConfig`] says.
 pub struct Recorder {
     config: RecordConfig,
@@ -124,13 +139,7 @@ impl Recorder {
             .cameras
             .entry(frame.camera().to_owned())
             .or_insert_with(|| Camera::new(frame.camera(), &self.config));
-        let mut ctx = Ctx {
-            config: &self.config,
-            storage: &mut *self.storage,
-            buf: &mut self.buf,
-            events: &mut self.pending_events,
-            retention_due: &mut self.retention_due,
-        };
+        let mut ctx = ctx!(self);
         camera.push(&mut ctx, buffered, motion);
         self.after(at_us);
     }
@@ -138,13 +147,7 @@ impl Recorder {
     /// The camera disconnected: end its event and close its file.
     pub fn camera_gone(&mut self, camera: &str, at_us: u64) {
         if let Some(mut cam) = self.cameras.remove(camera) {
-            let mut ctx = Ctx {
-                config: &self.config,
-                storage: &mut *self.storage,
-                buf: &mut self.buf,
-                events: &mut self.pending_events,
-                retention_due: &mut self.retention_due,
-            };
+            let mut ctx = ctx!(self);
             cam.stop(&mut ctx, at_us);
         }
         self.after(at_us);
@@ -153,13 +156,7 @@ impl Recorder {
     /// Post-roll timeouts for silent cameras, retries, retention. Call about once a second.
     pub fn tick(&mut self, at_us: u64) {
         for cam in self.cameras.values_mut() {
-            let mut ctx = Ctx {
-                config: &self.config,
-                storage: &mut *self.storage,
-                buf: &mut self.buf,
-                events: &mut self.pending_events,
-                retention_due: &mut self.retention_due,
-            };
+            let mut ctx = ctx!(self);
             cam.tick(&mut ctx, at_us);
         }
         let minute_passed = self
@@ -181,13 +178,7 @@ impl Recorder {
     /// Closes every file and open event (clean shutdown).
     pub fn finish(&mut self, at_us: u64) {
         for (_, mut cam) in self.cameras.drain() {
-            let mut ctx = Ctx {
-                config: &self.config,
-                storage: &mut *self.storage,
-                buf: &mut self.buf,
-                events: &mut self.pending_events,
-                retention_due: &mut self.retention_due,
-            };
+            let mut ctx = ctx!(self);
             cam.stop(&mut ctx, at_us);
         }
         self.after(at_us);
