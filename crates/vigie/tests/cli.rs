@@ -158,3 +158,19 @@ fn a_busy_web_port_is_one_clear_line_and_exit_code_2() {
         "{err}"
     );
 }
+
+#[test]
+fn bad_motion_and_recording_options_are_exit_code_2() {
+    for (args, says) in [
+        (&["--motion-fps", "0"][..], "--motion-fps"),
+        (&["--motion-area", "2"][..], "--motion-area"),
+        (&["--motion-mask", "0,0,2,1"][..], "not a fraction"),
+        (&["--record", "/tmp/x", "--max-disk", "0"][..], "--max-disk"),
+        (&["--record-mode", "continuous"][..], "--record"),
+    ] {
+        let out = vigie(&[&["server", "--headless", "--listen", "127.0.0.1:0"], args].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}

@@ -9,6 +9,19 @@ use common::{http_client, start, Parts};
 use vigie_core::jpeg;
 use vigie_web::WebConfig;
 
+/// `/api/events` as JSON.
+async fn events_json(rig: &common::Rig) -> serde_json::Value {
+    let body = http_client()
+        .get(rig.url("/api/events"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    serde_json::from_slice(&body).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_thumbnails_files_and_replays_are_served() {
     let dir = tempfile::tempdir().unwrap();
@@ -21,15 +34,7 @@ async fn events_thumbnails_files_and_replays_are_served() {
     .await;
     let http = http_client();
 
-    let doc: serde_json::Value = http
-        .get(rig.url("/api/events"))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .map(|b| serde_json::from_slice(&b).unwrap())
-        .unwrap();
+    let doc: serde_json::Value = events_json(&rig).await;
     assert_eq!(doc["recording"], true);
     let events = doc["events"].as_array().unwrap();
     assert_eq!(events.len(), 1, "{doc}");
@@ -107,15 +112,7 @@ async fn paths_outside_the_folder_are_not_found() {
 async fn a_server_that_does_not_record_says_so() {
     let rig = start(WebConfig::default()).await;
     let http = http_client();
-    let doc: serde_json::Value = http
-        .get(rig.url("/api/events"))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .map(|b| serde_json::from_slice(&b).unwrap())
-        .unwrap();
+    let doc: serde_json::Value = events_json(&rig).await;
     assert_eq!(doc, serde_json::json!({"recording": false, "events": []}));
     let status = http
         .get(rig.url("/recordings/x.mkv"))
