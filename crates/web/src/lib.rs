@@ -6,14 +6,15 @@
 //!
 //! | Path | What | Module |
 //! |------|------|--------|
-//! | `/` | a live page of every camera (HTML, CSS and JS built into the binary) | `page` |
+//! | `/` | a live page of every camera (HTML, CSS and JS built into the binary), in French or English | `page`, `lang` |
 //! | `/ws` | the page's feed: every camera over **one** WebSocket | `live` |
 //! | `/api/cameras` | the cameras and their statistics, as JSON | `api` |
-//! | `/cameras/{name}/snapshot.jpg` | the newest picture | `routes` |
-//! | `/cameras/{name}/stream.mjpg` | a live MJPEG stream (VLC, ffmpeg, Home Assistant) | `mjpeg` |
+//! | `/cameras/{name}/snapshot.jpg` | the newest picture, or 503 when the camera is not online | `snapshot` |
+//! | `/cameras/{name}/stream.mjpg` | a live MJPEG stream (VLC, ffmpeg, Home Assistant), ending when the camera goes offline | `mjpeg` |
 //! | `/api/events` | motion events recorded, newest first, as JSON | `recordings` |
-//! | `/recordings/{path}`, `/replay/{path}` | a recording or thumbnail; a recording replayed as MJPEG | `recordings` |
+//! | `/recordings/{path}`, `/replay/{path}` | a recording or thumbnail (with byte ranges, to seek); a recording replayed as MJPEG | `recordings`, `range` |
 //! | `/metrics` | Prometheus metrics | `metrics` |
+//! | `/favicon.svg`, `/favicon.ico` | the page's icon | `page` |
 //! | `/healthz` | "the server answers": for supervisors, never behind a password | `routes` |
 //!
 //! Three ideas run through it.
@@ -57,13 +58,16 @@ mod api;
 mod auth;
 mod error;
 mod jpeg_cache;
+mod lang;
 mod live;
 mod metrics;
 mod mjpeg;
 mod page;
+mod range;
 mod recordings;
 mod routes;
 mod server;
+mod snapshot;
 
 #[cfg(doc)]
 use vigie_net::Registry;

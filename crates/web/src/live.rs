@@ -32,6 +32,7 @@ use serde::Serialize;
 
 use crate::api::CamerasJson;
 use crate::jpeg_cache::FrameKey;
+use crate::lang::Lang;
 use crate::metrics::ViewerKind;
 use crate::routes::App;
 
@@ -47,11 +48,13 @@ pub(crate) const FRAME_MESSAGE: u8 = 1;
 
 pub(crate) async fn upgrade(
     State(app): State<App>,
+    lang: Lang,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
     if !same_origin(&headers) {
-        return (StatusCode::FORBIDDEN, "origine refusée\n").into_response();
+        let text = lang.say("origine refusée\n", "origin refused\n");
+        return (StatusCode::FORBIDDEN, text).into_response();
     }
     ws.max_message_size(64 * 1024)
         .on_upgrade(move |socket| async move {

@@ -8,7 +8,7 @@
 //! | Path | What |
 //! |------|------|
 //! | `/api/events?limit=N` | the newest events, newest first, as JSON |
-//! | `/recordings/{path}` | a recording (`.mkv`, for VLC or mpv) or a thumbnail (`.jpg`) |
+//! | `/recordings/{path}` | a recording (`.mkv`, for VLC or mpv) or a thumbnail (`.jpg`), whole or a byte range |
 //! | `/replay/{path}` | a recording played back as MJPEG at its own pace, for an `<img>` |
 //!
 //! Why replay as MJPEG? The files are MJPEG in Matroska: every player
@@ -24,21 +24,25 @@
 //! symbolic link out of it). Anything else is a plain 404.
 
 use std::convert::Infallible;
+use std::io::SeekFrom;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
 use futures_util::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::time::Instant;
 use vigie_record::events::EventRecord;
 
+use crate::lang::Lang;
 use crate::mjpeg::{part, BOUNDARY};
+use crate::range;
 use crate::routes::{not_found, App};
 
 /// The most events one request returns.
@@ -74,7 +78,11 @@ struct EventJson {
     replay_url: Option<String>,
 }
 
-pub(crate) async fn events(State(app): State<App>, Query(limit): Query<Limit>) -> Response {
+pub(crate) async fn events(
+    State(app): State<App>,
+    lang: Lang,
+    Query(limit): Query<Limit>,
+) -> Response {
     let limit = limit.limit.unwrap_or(100).min(MAX_EVENTS);
     let Some(dir) = app.recordings.clone() else {
         let doc = EventsJson {
@@ -98,11 +106,13 @@ pub(crate) async fn events(State(app): State<App>, Query(limit): Query<Limit>) -
         }
         Ok(Err(e)) => {
             tracing::warn!("reading events.jsonl: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "journal illisible\n").into_response()
+            let text = lang.say("journal illisible\n", "unreadable journal\n");
+            (StatusCode::INTERNAL_SERVER_ERROR, text).into_response()
         }
         Err(e) => {
             tracing::warn!("reading events.jsonl: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "erreur interne\n").into_response()
+            let text = lang.say("erreur interne\n", "internal error\n");
+            (StatusCode::INTERNAL_SERVER_ERROR, text).into_response()
         }
     }
 }
@@ -148,39 +158,77 @@ async fn resolve(app: &App, relative: String) -> Option<PathBuf> {
 }
 
 /// `/recordings/{path}`: the file as it is, streamed (recordings can be
-/// large: never read whole).
-pub(crate) async fn file(State(app): State<App>, Path(relative): Path<String>) -> Response {
+/// large: never read whole), or the byte range asked for (see `range`).
+pub(crate) async fn file(
+    State(app): State<App>,
+    lang: Lang,
+    headers: HeaderMap,
+    Path(relative): Path<String>,
+) -> Response {
     let Some(path) = resolve(&app, relative).await else {
-        return not_found().await;
+        return not_found(lang).await;
     };
     let kind = if path.extension().is_some_and(|e| e == "jpg") {
         "image/jpeg"
     } else {
         "video/x-matroska"
     };
-    let file = match tokio::fs::File::open(&path).await {
-        Ok(f) => f,
-        Err(_) => return not_found().await,
+    let Ok(mut file) = tokio::fs::File::open(&path).await else {
+        return not_found(lang).await;
     };
-    let length = file.metadata().await.map(|m| m.len()).ok();
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
-    let mut response = ([(header::CONTENT_TYPE, kind)], body).into_response();
-    if let Some(length) = length {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_LENGTH, length.into());
+    let Ok(len) = file.metadata().await.map(|m| m.len()) else {
+        return not_found(lang).await;
+    };
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let (status, start, count) = match range::answer(range, len) {
+        range::Answer::Whole => (StatusCode::OK, 0, len),
+        range::Answer::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+        range::Answer::Unsatisfiable => {
+            return (
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [(header::CONTENT_RANGE, format!("bytes */{len}"))],
+                lang.say("plage hors du fichier\n", "range outside the file\n"),
+            )
+                .into_response();
+        }
+    };
+    if start > 0 && file.seek(SeekFrom::Start(start)).await.is_err() {
+        return not_found(lang).await;
+    }
+    // `take`: the body ends at the range's last byte, even if the file grows.
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file.take(count)));
+    let mut response = (
+        status,
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::ACCEPT_RANGES, "bytes"),
+        ],
+        body,
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_LENGTH, count.into());
+    if status == StatusCode::PARTIAL_CONTENT {
+        let end = start + count - 1;
+        if let Ok(value) = format!("bytes {start}-{end}/{len}").parse() {
+            headers.insert(header::CONTENT_RANGE, value);
+        }
     }
     response
 }
 
 /// `/replay/{path}`: the recording's frames as MJPEG, each sent at its
 /// recorded time, then the stream ends (the `<img>` keeps the last one).
-pub(crate) async fn replay(State(app): State<App>, Path(relative): Path<String>) -> Response {
+pub(crate) async fn replay(
+    State(app): State<App>,
+    lang: Lang,
+    Path(relative): Path<String>,
+) -> Response {
     let Some(path) = resolve(&app, relative).await else {
-        return not_found().await;
+        return not_found(lang).await;
     };
     if path.extension().is_none_or(|e| e != "mkv") {
-        return not_found().await;
+        return not_found(lang).await;
     }
     let size = tokio::fs::metadata(&path)
         .await
@@ -189,24 +237,29 @@ pub(crate) async fn replay(State(app): State<App>, Path(relative): Path<String>)
     if size > MAX_REPLAY_BYTES {
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
-            "enregistrement trop long pour être rejoué ici : téléchargez-le\n",
+            lang.say(
+                "enregistrement trop long pour être rejoué ici : téléchargez-le\n",
+                "recording too long to be replayed here: download it\n",
+            ),
         )
             .into_response();
     }
-    let frames = match tokio::task::spawn_blocking(move || vigie_record::mkv::read_frames(&path))
-        .await
-    {
-        Ok(Ok(frames)) => frames,
-        Ok(Err(e)) => {
-            tracing::warn!("replay: {e}");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "enregistrement illisible\n",
-            )
-                .into_response();
-        }
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "erreur interne\n").into_response(),
-    };
+    let frames =
+        match tokio::task::spawn_blocking(move || vigie_record::mkv::read_frames(&path)).await {
+            Ok(Ok(frames)) => frames,
+            Ok(Err(e)) => {
+                tracing::warn!("replay: {e}");
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    lang.say("enregistrement illisible\n", "unreadable recording\n"),
+                )
+                    .into_response();
+            }
+            Err(_) => {
+                let text = lang.say("erreur interne\n", "internal error\n");
+                return (StatusCode::INTERNAL_SERVER_ERROR, text).into_response();
+            }
+        };
     // Counted as a viewer for as long as the stream lives.
     let guard = app.metrics.viewer(crate::metrics::ViewerKind::Mjpeg);
     let first_ms = frames.first().map_or(0, |f| f.at_ms);

@@ -1,4 +1,5 @@
-//! The URL map, and the small handlers: health, JSON, snapshot, metrics.
+//! The URL map, and the small handlers: health, JSON, metrics (snapshots
+//! are in `snapshot`).
 //!
 //! A camera name comes from the URL, so from anyone: it is only ever
 //! *looked up* in the registry, by exact match. It never becomes a file
@@ -22,8 +23,9 @@ use vigie_net::Registry;
 use crate::api::CamerasJson;
 use crate::auth::{self, Credentials};
 use crate::jpeg_cache::JpegCache;
+use crate::lang::Lang;
 use crate::metrics::Metrics;
-use crate::{live, mjpeg, page, recordings};
+use crate::{live, mjpeg, page, recordings, snapshot};
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -76,9 +78,11 @@ pub(crate) fn router(app: App, credentials: Option<Credentials>) -> Router {
         .route("/", get(page::index))
         .route("/static/app.js", get(page::script))
         .route("/static/style.css", get(page::style))
+        .route("/favicon.svg", get(page::favicon))
+        .route("/favicon.ico", get(page::favicon))
         .route("/ws", get(live::upgrade))
         .route("/api/cameras", get(cameras))
-        .route("/cameras/{name}/snapshot.jpg", get(snapshot))
+        .route("/cameras/{name}/snapshot.jpg", get(snapshot::snapshot))
         .route("/cameras/{name}/stream.mjpg", get(mjpeg::stream))
         .route("/metrics", get(metrics))
         .route("/api/events", get(recordings::events))
@@ -108,45 +112,22 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-pub(crate) async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "introuvable\n").into_response()
+pub(crate) async fn not_found(lang: Lang) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        lang.say("introuvable\n", "not found\n"),
+    )
+        .into_response()
 }
 
-pub(crate) fn unknown_camera() -> Response {
-    (StatusCode::NOT_FOUND, "caméra inconnue\n").into_response()
+pub(crate) fn unknown_camera(lang: Lang) -> Response {
+    let text = lang.say("caméra inconnue\n", "unknown camera\n");
+    (StatusCode::NOT_FOUND, text).into_response()
 }
 
 async fn cameras(State(app): State<App>) -> Response {
     let doc = CamerasJson::now(&app.registry, app.camera_port);
     ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response()
-}
-
-async fn snapshot(State(app): State<App>, path: Result<Path<String>, PathRejection>) -> Response {
-    let Some(name) = app.known_camera(path) else {
-        return unknown_camera();
-    };
-    let Some(frame) = app.registry.latest(&name) else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, "1")],
-            "pas encore d'image de cette caméra\n",
-        )
-            .into_response();
-    };
-    match app.cache.jpeg(&frame).await {
-        Ok(jpeg) => (
-            [
-                (header::CONTENT_TYPE, "image/jpeg"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            jpeg,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::warn!(camera = %name, "snapshot: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "image illisible\n").into_response()
-        }
-    }
 }
 
 async fn metrics(State(app): State<App>) -> Response {
