@@ -121,7 +121,6 @@ fn motion_mode_writes_one_file_per_event_with_pre_and_post_roll() {
     assert!(vigie_record::store::resolve(tmp.path(), thumbnail).is_some());
 
     if !common::have("ffprobe") || !common::have("ffmpeg") {
-        eprintln!("SKIP: ffprobe not installed (Debian package `ffmpeg`)");
         return;
     }
     let probe = common::ffprobe(&files[0]);

@@ -19,11 +19,13 @@ pub const WIDTH: usize = 1280;
 pub const HEIGHT: usize = 720;
 
 /// The first headless browser installed, if any: without one, page tests
-/// say SKIP and pass rather than fail on a machine that cannot run them.
+/// say SKIP and pass rather than fail on a machine that cannot run them,
+/// except in CI, where they fail (see `vigie_testkit`).
 pub fn browser() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| super::have(b))
+    vigie_testkit::require_one_of(
+        &["chromium", "chromium-browser", "google-chrome"],
+        "chromium",
+    )
 }
 
 /// A new empty folder in the temporary directory, unique to this process

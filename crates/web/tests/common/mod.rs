@@ -7,7 +7,6 @@ pub mod browser;
 pub mod recording;
 
 use std::net::SocketAddr;
-use std::process::Command;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -232,14 +231,10 @@ pub async fn read_parts(url: &str, n: usize) -> Vec<Vec<u8>> {
     out
 }
 
-/// Whether a program can be run (`PROGRAM -version` or `--version`).
-pub fn have(program: &str) -> bool {
-    ["-version", "--version"].iter().any(|flag| {
-        Command::new(program)
-            .arg(flag)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
+/// Whether a tool a test needs runs: if not, SKIP is printed (the test
+/// then returns), or in CI the test fails naming the Debian package.
+pub fn require(program: &str, package: &str) -> bool {
+    vigie_testkit::require(program, package)
 }
 
 /// The width and height in a JPEG's header.
