@@ -44,11 +44,14 @@ pub fn room(i: usize) -> (String, u32, u32) {
 pub fn run(args: DemoArgs) -> ExitCode {
     let runtime = crate::runtime();
     let _guard = runtime.enter();
-    let listener = match runtime.block_on(serve::bind(args.listen)) {
+    let listener = match runtime.block_on(serve::bind(args.listen, serve::CAMERA_OPTION)) {
         Ok(l) => l,
         Err(msg) if args.listen.port() != 0 => {
             warn!("{msg}; using a free port instead");
-            match runtime.block_on(serve::bind(SocketAddr::new(args.listen.ip(), 0))) {
+            match runtime.block_on(serve::bind(
+                SocketAddr::new(args.listen.ip(), 0),
+                serve::CAMERA_OPTION,
+            )) {
                 Ok(l) => l,
                 Err(msg) => return fail(&msg),
             }

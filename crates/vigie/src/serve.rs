@@ -13,14 +13,21 @@ use vigie_net::{Registry, ServerConfig};
 
 use crate::report;
 
-/// Binds the listening socket, with an error a person can act on.
-pub async fn bind(addr: SocketAddr) -> Result<TcpListener, String> {
+/// The option that sets the cameras' address.
+pub const CAMERA_OPTION: &str = "--listen";
+
+/// The option that sets the web page's address.
+pub const WEB_OPTION: &str = "--http";
+
+/// Binds the listening socket, with an error a person can act on; `option`
+/// is the one that chose `addr` ([`CAMERA_OPTION`] or [`WEB_OPTION`]), which
+/// the error names.
+pub async fn bind(addr: SocketAddr, option: &str) -> Result<TcpListener, String> {
     TcpListener::bind(addr).await.map_err(|e| {
         let why = match e.kind() {
-            io::ErrorKind::AddrInUse => {
-                "the port is already in use (another vigie server? pick another with --listen)"
-                    .to_owned()
-            }
+            io::ErrorKind::AddrInUse => format!(
+                "the port is already in use (another vigie server? pick another with {option})"
+            ),
             io::ErrorKind::AddrNotAvailable => {
                 "this machine has no such address (see `ip addr`, or use 0.0.0.0)".to_owned()
             }
@@ -158,11 +165,11 @@ pub async fn start_web(
     config
         .credentials()
         .map_err(|e| format!("--http-user/--http-password: {e}"))?;
-    let listener = match bind(addr).await {
+    let listener = match bind(addr, WEB_OPTION).await {
         Ok(l) => l,
         Err(msg) if fallback => {
             tracing::warn!("web page: {msg}; using a free port instead");
-            bind(SocketAddr::new(addr.ip(), 0)).await?
+            bind(SocketAddr::new(addr.ip(), 0), WEB_OPTION).await?
         }
         Err(msg) => return Err(format!("web page: {msg} (or use --http off)")),
     };

@@ -23,7 +23,7 @@ pub fn run(args: ServerArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     let runtime = crate::runtime();
-    let listener = match runtime.block_on(serve::bind(args.listen)) {
+    let listener = match runtime.block_on(serve::bind(args.listen, serve::CAMERA_OPTION)) {
         Ok(l) => l,
         Err(msg) => {
             eprintln!("vigie server: {msg}");

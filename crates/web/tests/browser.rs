@@ -122,9 +122,6 @@ async fn the_page_shows_four_live_cameras() {
     browser
         .wait_until(&format!("{widths}.every(w => w >= 380)"))
         .await;
-    if let Some(keep) = std::env::var_os("VIGIE_WEB_SCREENSHOT_PHONE") {
-        browser.screenshot(Path::new(&keep)).await;
-    }
     browser.close().await;
     rig.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
