@@ -1,45 +1,30 @@
-//! The recording state of one camera: its pre-roll, its open file, its
-//! open event, and its last disk error.
+//! The recording of one camera: its pre-roll, its open file, its open
+//! event, and its last disk error.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-use bytes::Bytes;
 use tracing::{debug, error, info, warn};
 
-use crate::events::EventRecord;
+use super::event::OpenEvent;
+use super::Context;
+use crate::folders::camera_folder;
 use crate::mkv::MkvMuxer;
-use crate::names::{day_dir, rfc3339, safe_camera, stamp};
+use crate::names::{day_dir, stamp};
 use crate::ring::{Buffered, PreRoll};
-use crate::store::{relative_name, FileId, Storage};
+use crate::store::{FileId, Storage};
 use crate::{MotionSample, RecordConfig, RecordMode, RecordingStatus};
-
-/// What a camera borrows from the recorder while it works.
-pub(super) struct Ctx<'a> {
-    pub config: &'a RecordConfig,
-    pub storage: &'a mut dyn Storage,
-    /// One cluster at a time, reused so that writing allocates nothing.
-    pub buf: &'a mut Vec<u8>,
-    /// Event lines to append to events.jsonl.
-    pub events: &'a mut Vec<String>,
-    /// A file was closed: time to check the disk budget.
-    pub retention_due: &'a mut bool,
-}
 
 struct OpenFile {
     id: FileId,
     path: PathBuf,
     start_us: u64,
+    /// The time of the last frame written.
+    last_us: u64,
     muxer: MkvMuxer,
-}
-
-struct OpenEvent {
-    start_us: u64,
-    peak: f32,
-    /// The best picture so far for the thumbnail, and its score.
-    best: Option<(Option<f32>, Bytes)>,
-    /// The recording that holds the event's start.
-    file: Option<PathBuf>,
+    /// Frames on disk. Until the first, the file holds nothing at all: the
+    /// header goes out with the first frame, in one write.
+    written: u64,
 }
 
 struct Failure {
@@ -47,9 +32,11 @@ struct Failure {
     retry_at_us: u64,
 }
 
-pub(super) struct Camera {
+/// What one camera's recording is doing, between two frames.
+pub(super) struct CameraRecording {
     name: String,
-    safe: String,
+    /// Its folder under DIR, once claimed (see [`crate::folders`]).
+    folder: Option<String>,
     ring: PreRoll,
     file: Option<OpenFile>,
     event: Option<OpenEvent>,
@@ -60,11 +47,11 @@ pub(super) struct Camera {
     failure: Option<Failure>,
 }
 
-impl Camera {
-    pub fn new(name: &str, config: &RecordConfig) -> Camera {
-        Camera {
+impl CameraRecording {
+    pub fn new(name: &str, config: &RecordConfig) -> CameraRecording {
+        CameraRecording {
             name: name.to_owned(),
-            safe: safe_camera(name),
+            folder: None,
             ring: PreRoll::new(config.pre_roll.as_micros() as u64, config.max_buffer_bytes),
             file: None,
             event: None,
@@ -89,33 +76,21 @@ impl Camera {
         self.file.as_ref().map(|f| f.path.as_path())
     }
 
+    pub fn event(&self) -> Option<&OpenEvent> {
+        self.event.as_ref()
+    }
+
     /// One frame, already JPEG, with what the detector said about it.
-    pub fn push(&mut self, ctx: &mut Ctx, frame: Buffered, motion: Option<MotionSample>) {
+    pub fn push(&mut self, ctx: &mut Context, frame: Buffered, motion: Option<MotionSample>) {
         let now = frame.at_us;
         let was = self.in_event;
         if let Some(m) = motion {
             self.in_event = m.in_event;
         }
         if self.in_event && !was {
-            self.event = Some(OpenEvent {
-                start_us: now,
-                peak: 0.0,
-                best: None,
-                // Filled once the event's first frame is written.
-                file: None,
-            });
+            self.event = Some(OpenEvent::new(now));
             self.post_roll_until = None;
-        }
-        if let Some(event) = &mut self.event {
-            let score = motion.map(|m| m.score);
-            event.peak = event.peak.max(score.unwrap_or(0.0));
-            let better = match &event.best {
-                None => true,
-                Some((best, _)) => score.is_some_and(|s| s > best.unwrap_or(f32::MIN)),
-            };
-            if better {
-                event.best = Some((score, frame.jpeg.clone()));
-            }
+            ctx.running_changed = true;
         }
         let ended = was && !self.in_event;
         if ended && ctx.config.mode == RecordMode::Motion {
@@ -127,6 +102,9 @@ impl Camera {
                 self.in_event || self.post_roll_until.is_some_and(|until| now <= until)
             }
         };
+        // Kept before the frame is recorded, which may cut the segment: the
+        // frame's score belongs to the segment that holds it.
+        let (score, jpeg) = (motion.map(|m| m.score), frame.jpeg.clone());
         if wanted {
             self.record(ctx, frame);
         } else {
@@ -134,13 +112,16 @@ impl Camera {
             self.post_roll_until = None;
             self.ring.push(frame);
         }
+        if let Some(event) = &mut self.event {
+            event.saw(score, &jpeg);
+        }
         if ended {
             self.end_event(ctx, now);
         }
     }
 
     /// Once a second: the post-roll of a silent camera, and retries.
-    pub fn tick(&mut self, ctx: &mut Ctx, now: u64) {
+    pub fn tick(&mut self, ctx: &mut Context, now: u64) {
         if self.post_roll_until.is_some_and(|until| now > until) && !self.in_event {
             self.close_file(ctx);
             self.post_roll_until = None;
@@ -156,7 +137,7 @@ impl Camera {
     }
 
     /// The camera is gone or the recorder stops: end the event, close the file.
-    pub fn stop(&mut self, ctx: &mut Ctx, now: u64) {
+    pub fn stop(&mut self, ctx: &mut Context, now: u64) {
         self.in_event = false;
         if self.event.is_some() {
             self.end_event(ctx, now);
@@ -167,7 +148,7 @@ impl Camera {
 
     /// Writes a frame, opening a file first if needed, unless a recent
     /// failure says to wait: then the frame waits in the pre-roll.
-    fn record(&mut self, ctx: &mut Ctx, frame: Buffered) {
+    fn record(&mut self, ctx: &mut Context, frame: Buffered) {
         let now = frame.at_us;
         if self.file.is_none() {
             if self.failure.as_ref().is_some_and(|f| now < f.retry_at_us) {
@@ -181,13 +162,10 @@ impl Camera {
         } else {
             self.write_all(ctx, vec![frame], now);
         }
-        if let (Some(event), Some(file)) = (&mut self.event, &self.file) {
-            event.file.get_or_insert_with(|| file.path.clone());
-        }
     }
 
     /// Writes frames in order; after a failure the rest go back to the ring.
-    fn write_all(&mut self, ctx: &mut Ctx, frames: Vec<Buffered>, now: u64) {
+    fn write_all(&mut self, ctx: &mut Context, frames: Vec<Buffered>, now: u64) {
         let mut frames = frames.into_iter();
         for frame in frames.by_ref() {
             if let Err(frame) = self.write_one(ctx, frame, now) {
@@ -200,14 +178,16 @@ impl Camera {
         }
     }
 
-    fn write_one(&mut self, ctx: &mut Ctx, frame: Buffered, now: u64) -> Result<(), Buffered> {
+    fn write_one(&mut self, ctx: &mut Context, frame: Buffered, now: u64) -> Result<(), Buffered> {
         if let Some(file) = &self.file {
             let resized = (frame.width, frame.height) != (file.muxer.width(), file.muxer.height());
-            let segment_over = ctx.config.mode == RecordMode::Continuous
-                && frame.at_us.saturating_sub(file.start_us)
-                    >= ctx.config.segment.as_micros() as u64;
+            // In both modes: a long event is cut like continuous recording.
+            let segment_over =
+                frame.at_us.saturating_sub(file.start_us) >= ctx.config.segment.as_micros() as u64;
             if resized || segment_over {
+                let last_us = file.last_us;
                 self.close_file(ctx);
+                self.cut_event(ctx, last_us, frame.at_us);
             }
         }
         if self.file.is_none() {
@@ -220,16 +200,35 @@ impl Camera {
             return Err(frame);
         };
         let at_ms = frame.at_us.saturating_sub(file.start_us) / 1000;
-        file.muxer.cluster(at_ms, &frame.jpeg, ctx.buf);
-        if let Err(e) = ctx.storage.append(file.id, ctx.buf) {
+        file.muxer.cluster(at_ms, &frame.jpeg, &mut ctx.buf);
+        let first = file.written == 0;
+        let result = if first {
+            let mut bytes = file.muxer.header();
+            bytes.extend_from_slice(&ctx.buf);
+            ctx.storage.append(file.id, &bytes)
+        } else {
+            ctx.storage.append(file.id, &ctx.buf)
+        };
+        if let Err(e) = result {
             let path = file.path.clone();
-            // What was written stays playable: leave it as it is.
             if let Some(file) = self.file.take() {
                 let _ = ctx.storage.close(file.id);
+                if first {
+                    // Nothing of it is playable: no empty file stays behind.
+                    let _ = ctx.storage.delete(&file.path);
+                } // Otherwise what was written stays playable: leave it.
             }
-            *ctx.retention_due = true;
+            ctx.retention_due = true;
             self.fail(ctx, "write to", &path, &e, now);
             return Err(frame);
+        }
+        file.written += 1;
+        file.last_us = frame.at_us;
+        if let Some(event) = &mut self.event {
+            if event.file.is_none() {
+                event.file = Some(file.path.clone());
+                ctx.running_changed = true;
+            }
         }
         if let Some(failure) = self.failure.take() {
             info!(camera = %self.name, "recording works again (after: {})", failure.message);
@@ -237,29 +236,56 @@ impl Camera {
         Ok(())
     }
 
-    fn open_file(&mut self, ctx: &mut Ctx, first: &Buffered) -> Result<(), (PathBuf, io::Error)> {
-        let day = ctx.config.dir.join(&self.safe).join(day_dir(first.at_us));
+    /// The file of an event that goes on was closed at `last_us`: log its
+    /// segment, and start the next one at `next_us`.
+    fn cut_event(&mut self, ctx: &mut Context, last_us: u64, next_us: u64) {
+        let (Some(event), Some(folder)) = (&mut self.event, &self.folder) else {
+            return;
+        };
+        if !self.in_event {
+            return; // it already ended: its line is written
+        }
+        event.log_segment(ctx, &self.name, Some(folder), last_us, true);
+        event.next_segment(next_us);
+        ctx.running_changed = true;
+    }
+
+    /// The camera's folder, claimed at the first file (see [`crate::folders`]).
+    fn folder(&mut self, ctx: &mut Context) -> Result<String, (PathBuf, io::Error)> {
+        if let Some(folder) = &self.folder {
+            return Ok(folder.clone());
+        }
+        let folder = camera_folder(&mut *ctx.storage, &ctx.config.dir, &self.name)?;
+        self.folder = Some(folder.clone());
+        Ok(folder)
+    }
+
+    /// Creates the file; nothing is written to it before its first frame.
+    fn open_file(
+        &mut self,
+        ctx: &mut Context,
+        first: &Buffered,
+    ) -> Result<(), (PathBuf, io::Error)> {
+        let folder = self.folder(ctx)?;
+        let day = ctx.config.dir.join(&folder).join(day_dir(first.at_us));
         ctx.storage
             .create_dir_all(&day)
             .map_err(|e| (day.clone(), e))?;
-        let base = format!("{}-{}", self.safe, stamp(first.at_us));
-        let (id, path) = create_unique(ctx.storage, &day, &base, "mkv")?;
-        let muxer = MkvMuxer::new(first.width, first.height, first.at_us);
-        if let Err(e) = ctx.storage.append(id, &muxer.header()) {
-            let _ = ctx.storage.close(id);
-            return Err((path, e));
-        }
+        let base = format!("{folder}-{}", stamp(first.at_us));
+        let (id, path) = create_unique(&mut *ctx.storage, &day, &base, "mkv")?;
         debug!(camera = %self.name, path = %path.display(), "recording started");
         self.file = Some(OpenFile {
             id,
             path,
             start_us: first.at_us,
-            muxer,
+            last_us: first.at_us,
+            muxer: MkvMuxer::new(first.width, first.height, first.at_us),
+            written: 0,
         });
         Ok(())
     }
 
-    fn close_file(&mut self, ctx: &mut Ctx) {
+    fn close_file(&mut self, ctx: &mut Context) {
         let Some(file) = self.file.take() else {
             return;
         };
@@ -271,13 +297,13 @@ impl Camera {
         if let Err(e) = ctx.storage.close(file.id) {
             warn!(path = %file.path.display(), "cannot close: {e}");
         }
-        debug!(camera = %self.name, path = %file.path.display(), frames = file.muxer.frames(), "recording closed");
-        *ctx.retention_due = true;
+        debug!(camera = %self.name, path = %file.path.display(), frames = file.written, "recording closed");
+        ctx.retention_due = true;
     }
 
     /// Logs the first failure of a streak (the next ones would only repeat
     /// it every few seconds) and schedules a retry.
-    fn fail(&mut self, ctx: &mut Ctx, what: &str, path: &Path, e: &io::Error, now: u64) {
+    fn fail(&mut self, ctx: &mut Context, what: &str, path: &Path, e: &io::Error, now: u64) {
         let message = format!("cannot {what} {}: {e}", path.display());
         let retry = ctx.config.retry_after;
         if self.failure.is_none() {
@@ -291,69 +317,20 @@ impl Camera {
         });
     }
 
-    /// Writes the thumbnail and queues the journal line of the open event.
-    fn end_event(&mut self, ctx: &mut Ctx, now: u64) {
+    /// Writes the thumbnail and queues the journal line of the event's
+    /// last segment.
+    fn end_event(&mut self, ctx: &mut Context, now: u64) {
         let Some(event) = self.event.take() else {
             return;
         };
-        let thumbnail = event
-            .best
-            .as_ref()
-            .and_then(|(_, jpeg)| self.write_thumbnail(ctx, &event, jpeg));
-        let relative = |p: &Path| relative_name(&ctx.config.dir, p);
-        let record = EventRecord {
-            camera: self.name.clone(),
-            start: rfc3339(event.start_us),
-            end: rfc3339(now.max(event.start_us)),
-            peak: event.peak,
-            file: event.file.as_deref().map(relative),
-            thumbnail: thumbnail.as_deref().map(relative),
-        };
-        match serde_json::to_string(&record) {
-            Ok(line) => ctx.events.push(line),
-            Err(e) => warn!("cannot serialize an event: {e}"),
-        }
-    }
-
-    /// `<camera>-<event start>.jpg` beside the recording.
-    fn write_thumbnail(&self, ctx: &mut Ctx, event: &OpenEvent, jpeg: &[u8]) -> Option<PathBuf> {
-        let dir = match event.file.as_deref().and_then(Path::parent) {
-            Some(dir) => dir.to_path_buf(),
-            None => ctx
-                .config
-                .dir
-                .join(&self.safe)
-                .join(day_dir(event.start_us)),
-        };
-        let base = format!("{}-{}", self.safe, stamp(event.start_us));
-        let written = ctx
-            .storage
-            .create_dir_all(&dir)
-            .map_err(|e| (dir.clone(), e));
-        let written = written.and_then(|()| create_unique(ctx.storage, &dir, &base, "jpg"));
-        let (id, path) = match written {
-            Ok(created) => created,
-            Err((path, e)) => {
-                warn!(camera = %self.name, "cannot write the thumbnail {}: {e}", path.display());
-                return None;
-            }
-        };
-        let result = ctx.storage.append(id, jpeg);
-        let _ = ctx.storage.close(id);
-        match result {
-            Ok(()) => Some(path),
-            Err(e) => {
-                warn!(camera = %self.name, "cannot write the thumbnail {}: {e}", path.display());
-                let _ = ctx.storage.delete(&path);
-                None
-            }
-        }
+        event.log_segment(ctx, &self.name, self.folder.as_deref(), now, false);
+        ctx.running_changed = true;
     }
 }
 
 /// Creates `dir/base.ext`, or `dir/base-2.ext`, `-3`… if it exists: two
 /// files can start in the same second (a camera that changes size).
-fn create_unique(
+pub(super) fn create_unique(
     storage: &mut dyn Storage,
     dir: &Path,
     base: &str,
