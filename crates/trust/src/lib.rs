@@ -27,6 +27,7 @@
 //! | [`pins`] | the client's memory of the servers it paired with |
 //! | [`detect`] | telling a TLS connection from vigie's plaintext and the report's format by the first bytes |
 //! | [`refusal`] | the one-line reasons a camera is turned away |
+//! | [`server`] | the server's side in one place: [`ServerTrust`] |
 //!
 //! # The story of one camera
 //!
@@ -61,6 +62,7 @@ pub mod identity;
 pub mod pairing;
 pub mod pins;
 pub mod refusal;
+pub mod server;
 pub mod state_dir;
 pub mod tls;
 pub mod tokens;
@@ -71,6 +73,7 @@ pub use identity::{Fingerprint, ServerIdentity};
 pub use pairing::{PairingBook, PairingCode, PairingError, PairingSecret};
 pub use pins::{PinStore, ServerPin};
 pub use refusal::RefusalReason;
+pub use server::{Housekeeping, PairFailure, ServerTrust};
 pub use state_dir::{StateDir, StateDirSources};
 pub use tls::{CertificateMismatch, TrustFailure};
 pub use tokens::{CameraBook, CameraToken, TokenCheck};

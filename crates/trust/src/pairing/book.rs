@@ -242,6 +242,17 @@ impl PairingBook {
         outcome
     }
 
+    /// Makes a code spent by [`PairingBook::redeem`] usable again, when the
+    /// pairing failed for a reason that is not the code's (the name asked
+    /// for is taken): the user picks another name and types the same code.
+    pub fn give_back(&mut self, secret: &PairingSecret) {
+        for code in self.codes.iter_mut() {
+            if bool::from(code.secret.ct_eq(secret)) {
+                code.used = false;
+            }
+        }
+    }
+
     /// How long `peer` must wait, if it must.
     fn rate_limited(&self, peer: IpAddr, now: Instant) -> Option<Duration> {
         let wait = |failures: &VecDeque<Instant>, max: usize| {
@@ -304,6 +315,16 @@ mod tests {
         assert_eq!(book.redeem(&code.secret(), PEER), Ok(()));
         assert_eq!(book.outstanding(), 0);
         assert_eq!(book.redeem(&code.secret(), PEER), Err(PairingError::Reused));
+    }
+
+    #[test]
+    fn a_code_given_back_works_again() {
+        let (mut book, _) = book();
+        let code = book.issue().unwrap();
+        assert_eq!(book.redeem(&code.secret(), PEER), Ok(()));
+        book.give_back(&code.secret());
+        assert_eq!(book.outstanding(), 1);
+        assert_eq!(book.redeem(&code.secret(), PEER), Ok(()));
     }
 
     #[test]
