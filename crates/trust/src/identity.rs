@@ -17,7 +17,7 @@
 //! The full fingerprint is 64 hex digits, colon-separated as `openssl x509
 //! -fingerprint -sha256` and browsers show them ([`Fingerprint::hex`]). For
 //! comparing by eye, [`Fingerprint::short`] gives its first 80 bits in
-//! [base32](crate::base32): `ABCD-EFGH-JKMN-PQRS`.
+//! [`crate::base32`]: `ABCD-EFGH-JKMN-PQRS`.
 //!
 //! # At first start
 //!

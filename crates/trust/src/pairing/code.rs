@@ -1,6 +1,6 @@
 //! The pairing code: a secret for the server, a check for the client.
 //!
-//! A code looks like `7K2M-QX9D-4HTR-B8ZE-1WCN`: 20 [base32](crate::base32)
+//! A code looks like `7K2M-QX9D-4HTR-B8ZE-1WCN`: 20 [`crate::base32`]
 //! characters, 100 bits, in five groups of four (24 characters with the
 //! dashes). It has two parts:
 //!
