@@ -27,7 +27,7 @@ use tracing::{info, warn};
 
 use crate::error::Error;
 use crate::identity::{Fingerprint, ServerIdentity};
-use crate::pairing::{requests, Clock, PairingBook, PairingCode, PairingSecret};
+use crate::pairing::{requests, Clock, PairingBook, PairingCode, PairingLimits, PairingSecret};
 use crate::refusal::RefusalReason;
 use crate::state_dir::StateDir;
 use crate::tokens::{CameraBook, CameraToken, PairedCamera};
@@ -72,9 +72,18 @@ impl ServerTrust {
     /// Opens (or, at first start, creates) the server's trust material in
     /// `state`. The boolean is `true` when the identity was just made.
     pub fn open(state: StateDir, clock: Arc<dyn Clock>) -> Result<(ServerTrust, bool), Error> {
+        ServerTrust::open_with_limits(state, clock, PairingLimits::default())
+    }
+
+    /// [`ServerTrust::open`] with other pairing limits (tests shorten them).
+    pub fn open_with_limits(
+        state: StateDir,
+        clock: Arc<dyn Clock>,
+        limits: PairingLimits,
+    ) -> Result<(ServerTrust, bool), Error> {
         let (identity, created) = ServerIdentity::load_or_create(&state)?;
         let tls = Arc::new(crate::tls::server_config(&identity)?);
-        let pairing = PairingBook::new(identity.fingerprint(), clock);
+        let pairing = PairingBook::with_limits(identity.fingerprint(), clock, limits);
         let cameras = CameraBook::load(&state)?;
         Ok((
             ServerTrust {
@@ -246,6 +255,30 @@ mod tests {
         assert!(matches!(
             refused(trust.pair(&wrong, "a", PEER)),
             RefusalReason::RateLimited { .. }
+        ));
+    }
+
+    #[test]
+    fn shorter_limits_apply() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = ManualClock::default();
+        let limits = PairingLimits {
+            validity: Duration::from_secs(2),
+            ..PairingLimits::default()
+        };
+        let (trust, _) = ServerTrust::open_with_limits(
+            StateDir::open(tmp.path()).unwrap(),
+            Arc::new(clock.clone()),
+            limits,
+        )
+        .unwrap();
+        let code = trust.issue_code().unwrap();
+        clock.advance(Duration::from_secs(2));
+        assert!(matches!(
+            trust.pair(&code.secret(), "a", PEER),
+            Err(PairFailure::Refused(
+                RefusalReason::PairingCodeWrongOrExpired
+            ))
         ));
     }
 
