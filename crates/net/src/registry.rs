@@ -258,10 +258,11 @@ impl Registry {
     }
 
     /// Hands every frame received from now on, and every departure, to the
-    /// returned [`Tap`], which holds at most `max_bytes` of frames waiting
-    /// to be read. Replaces any previous tap.
-    pub fn tap(&self, max_bytes: usize) -> Tap {
-        let (tap, weak) = Tap::new(max_bytes);
+    /// returned [`Tap`], which holds frames waiting to be read within
+    /// `budget` (a byte count: that many in all, an eighth per camera; see
+    /// [`tap::TapBudget`]). Replaces any previous tap.
+    pub fn tap(&self, budget: impl Into<tap::TapBudget>) -> Tap {
+        let (tap, weak) = Tap::new(budget.into());
         self.lock().tap = Some(weak);
         tap
     }

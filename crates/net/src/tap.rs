@@ -9,12 +9,30 @@
 //!
 //! The queue is bounded **in bytes**, not in frames: 100 frames of raw
 //! 1280×720 weigh 276 MB, 100 small JPEGs 3 MB. When the recorder falls
-//! behind (a slow disk), new frames are dropped and counted rather than
-//! kept: the socket reads never wait for the disk, and memory never grows
-//! past the bound. Departures are always queued (they are tiny), so the
-//! recorder always learns that a camera left and can close its file.
+//! behind (a slow disk), frames are dropped and counted rather than kept:
+//! the socket reads never wait for the disk, and memory never grows past
+//! the bound. Departures are always queued (they are tiny), so the recorder
+//! always learns that a camera left and can close its file.
+//!
+//! ## Fair to every camera
+//!
+//! One queue for all cameras would let one camera that sends huge frames
+//! fill it, and then *every* camera's frames would be dropped. So each
+//! camera has its own queue and its own budget ([`TapBudget`]):
+//!
+//! - a camera may hold at most `per_camera` bytes: past that, its own new
+//!   frames are dropped;
+//! - when all the queues together reach `total`, room is made by dropping
+//!   the oldest frame of the camera that holds the most bytes, never of a
+//!   camera that holds less than the newcomer would. A camera that holds
+//!   less than its fair share (the total divided by the cameras waiting)
+//!   therefore never loses a frame to one that sends a lot;
+//! - the reader takes the cameras in turn (round robin), so a camera with a
+//!   long queue does not delay the others' frames either.
+//!
+//! Within one camera the order is kept: its frames, then its departure.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -30,6 +48,14 @@ pub enum Arrival {
 }
 
 impl Arrival {
+    /// The camera this arrival is about.
+    pub fn camera(&self) -> &str {
+        match self {
+            Arrival::Frame { frame, .. } => frame.camera(),
+            Arrival::Gone { camera, .. } => camera,
+        }
+    }
+
     fn weight(&self) -> usize {
         match self {
             Arrival::Frame { frame, .. } => frame.payload().len(),
@@ -38,35 +64,161 @@ impl Arrival {
     }
 }
 
+/// How many payload bytes may wait in the tap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TapBudget {
+    /// All cameras together.
+    pub total: usize,
+    /// One camera, at most.
+    pub per_camera: usize,
+}
+
+impl TapBudget {
+    /// `total` bytes in all, and an eighth of it for one camera (at least
+    /// one byte): a camera alone can fill the tap only an eighth of the way.
+    pub fn new(total: usize) -> TapBudget {
+        TapBudget {
+            total,
+            per_camera: (total / 8).max(1),
+        }
+    }
+}
+
+impl From<usize> for TapBudget {
+    fn from(total: usize) -> TapBudget {
+        TapBudget::new(total)
+    }
+}
+
+/// One camera's waiting arrivals.
 #[derive(Default)]
-struct Queue {
+struct CameraQueue {
     items: VecDeque<Arrival>,
     bytes: usize,
+}
+
+#[derive(Default)]
+struct Queues {
+    cameras: HashMap<String, CameraQueue>,
+    /// The cameras with something queued, in the order they are served.
+    turns: VecDeque<String>,
+    bytes: usize,
     dropped: u64,
+    /// Dropped frames per camera since the last [`Tap::take_dropped`].
+    dropped_by_camera: HashMap<String, u64>,
+}
+
+impl Queues {
+    fn count_drop(&mut self, camera: &str) {
+        self.dropped += 1;
+        match self.dropped_by_camera.get_mut(camera) {
+            Some(n) => *n += 1,
+            None => {
+                self.dropped_by_camera.insert(camera.to_owned(), 1);
+            }
+        }
+    }
+
+    /// The camera holding the most bytes, and how many.
+    fn heaviest(&self) -> Option<(&str, usize)> {
+        self.cameras
+            .iter()
+            .map(|(name, q)| (name.as_str(), q.bytes))
+            .max_by_key(|&(_, bytes)| bytes)
+    }
+
+    /// Drops the oldest frame of `camera` (never a departure).
+    fn evict_oldest_frame(&mut self, camera: &str) -> bool {
+        let Some(q) = self.cameras.get_mut(camera) else {
+            return false;
+        };
+        let Some(i) = q.items.iter().position(|a| a.weight() > 0) else {
+            return false;
+        };
+        let Some(evicted) = q.items.remove(i) else {
+            return false;
+        };
+        q.bytes -= evicted.weight();
+        self.bytes -= evicted.weight();
+        // A camera left with nothing stays in `turns`; pop skips it.
+        if q.items.is_empty() {
+            self.cameras.remove(camera);
+        }
+        self.count_drop(camera);
+        true
+    }
+
+    /// Whether `weight` more bytes of `camera` may be queued, making room
+    /// at the heaviest camera's expense if that is fair.
+    fn make_room(&mut self, camera: &str, weight: usize, budget: TapBudget) -> bool {
+        let own = self.cameras.get(camera).map_or(0, |q| q.bytes);
+        if own + weight > budget.per_camera {
+            return false;
+        }
+        while self.bytes + weight > budget.total {
+            let victim = match self.heaviest() {
+                // Only a camera that would still hold more than this one.
+                Some((name, bytes)) if name != camera && bytes > own + weight => name.to_owned(),
+                _ => return false,
+            };
+            if !self.evict_oldest_frame(&victim) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn pop(&mut self) -> Option<Arrival> {
+        while let Some(name) = self.turns.pop_front() {
+            let Some(q) = self.cameras.get_mut(&name) else {
+                continue;
+            };
+            let Some(arrival) = q.items.pop_front() else {
+                self.cameras.remove(&name);
+                continue;
+            };
+            q.bytes -= arrival.weight();
+            self.bytes -= arrival.weight();
+            if q.items.is_empty() {
+                self.cameras.remove(&name);
+            } else {
+                self.turns.push_back(name);
+            }
+            return Some(arrival);
+        }
+        None
+    }
 }
 
 pub(crate) struct Shared {
-    queue: Mutex<Queue>,
+    queue: Mutex<Queues>,
     ready: Condvar,
-    max_bytes: usize,
+    budget: TapBudget,
 }
 
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Queue> {
+    fn lock(&self) -> MutexGuard<'_, Queues> {
         // Every update is a few assignments: a poisoned lock is still consistent.
         self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Queues `arrival`, or drops it (counted) if the queue is full.
+    /// Queues `arrival`, or drops it (counted) if its camera is over budget.
     pub(crate) fn push(&self, arrival: Arrival) {
         let mut q = self.lock();
         let weight = arrival.weight();
-        if weight > 0 && q.bytes + weight > self.max_bytes {
-            q.dropped += 1;
+        let camera = arrival.camera().to_owned();
+        if weight > 0 && !q.make_room(&camera, weight, self.budget) {
+            q.count_drop(&camera);
             return;
         }
         q.bytes += weight;
-        q.items.push_back(arrival);
+        let waiting = q.cameras.entry(camera.clone()).or_default();
+        let first = waiting.items.is_empty();
+        waiting.bytes += weight;
+        waiting.items.push_back(arrival);
+        if first {
+            q.turns.push_back(camera);
+        }
         drop(q);
         self.ready.notify_one();
     }
@@ -78,14 +230,13 @@ pub struct Tap {
 }
 
 impl Tap {
-    /// A new tap holding at most `max_bytes` of frame payloads, and the
-    /// weak handle the registry pushes through (it must not keep the tap
-    /// alive once the reader is gone).
-    pub(crate) fn new(max_bytes: usize) -> (Tap, Weak<Shared>) {
+    /// A new tap within `budget`, and the weak handle the registry pushes
+    /// through (it must not keep the tap alive once the reader is gone).
+    pub(crate) fn new(budget: TapBudget) -> (Tap, Weak<Shared>) {
         let shared = Arc::new(Shared {
-            queue: Mutex::new(Queue::default()),
+            queue: Mutex::new(Queues::default()),
             ready: Condvar::new(),
-            max_bytes,
+            budget,
         });
         let weak = Arc::downgrade(&shared);
         (Tap { shared }, weak)
@@ -98,76 +249,29 @@ impl Tap {
         let (mut q, _) = self
             .shared
             .ready
-            .wait_timeout_while(q, timeout, |q| q.items.is_empty())
+            .wait_timeout_while(q, timeout, |q| q.bytes == 0 && q.cameras.is_empty())
             .unwrap_or_else(|p| p.into_inner());
-        let arrival = q.items.pop_front()?;
-        q.bytes -= arrival.weight();
-        Some(arrival)
+        q.pop()
     }
 
     /// Frames dropped so far because the reader was behind.
     pub fn dropped(&self) -> u64 {
         self.shared.lock().dropped
     }
+
+    /// The frames dropped per camera since the last call, so that a log
+    /// line can name the camera that sends too much.
+    pub fn take_dropped(&self) -> Vec<(String, u64)> {
+        let mut by_camera: Vec<_> = self.shared.lock().dropped_by_camera.drain().collect();
+        by_camera.sort();
+        by_camera
+    }
+
+    /// The budget this tap was made with.
+    pub fn budget(&self) -> TapBudget {
+        self.shared.budget
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use vigie_core::{FrameHeader, PixelFormat};
-
-    fn frame(bytes: usize) -> Frame {
-        let header = FrameHeader {
-            camera: "a".into(),
-            sequence: 0,
-            captured_at_us: 0,
-            width: bytes as u32,
-            height: 1,
-            format: PixelFormat::Gray8,
-        };
-        Frame::new(header, vec![0; bytes]).unwrap()
-    }
-
-    #[test]
-    fn delivers_in_order_and_drops_past_the_byte_bound() {
-        let (tap, weak) = Tap::new(250);
-        let shared = weak.upgrade().unwrap();
-        for at_us in 0..3 {
-            shared.push(Arrival::Frame {
-                frame: frame(100),
-                at_us,
-            });
-        }
-        // The third frame would make 300 bytes: dropped. Departures always fit.
-        shared.push(Arrival::Gone {
-            camera: "a".into(),
-            at_us: 9,
-        });
-        assert_eq!(tap.dropped(), 1);
-        let order: Vec<u64> = std::iter::from_fn(|| tap.recv_timeout(Duration::ZERO))
-            .map(|a| match a {
-                Arrival::Frame { at_us, .. } | Arrival::Gone { at_us, .. } => at_us,
-            })
-            .collect();
-        assert_eq!(order, [0, 1, 9]);
-        // Reading made room again.
-        shared.push(Arrival::Frame {
-            frame: frame(200),
-            at_us: 10,
-        });
-        assert!(tap.recv_timeout(Duration::ZERO).is_some());
-    }
-
-    #[test]
-    fn an_empty_tap_times_out() {
-        let (tap, _weak) = Tap::new(10);
-        assert!(tap.recv_timeout(Duration::from_millis(1)).is_none());
-    }
-
-    #[test]
-    fn a_dropped_tap_cannot_be_pushed_to() {
-        let (tap, weak) = Tap::new(10);
-        drop(tap);
-        assert!(weak.upgrade().is_none());
-    }
-}
+mod tests;

@@ -16,6 +16,7 @@
 //! | the event journal `events.jsonl` | [`events`] |
 //! | deleting the oldest files when the disk budget is spent | [`retention`] |
 //! | the state machine that decides when a file opens and closes | [`Recorder`] |
+//! | motion analysis beside it, fair to every camera | [`analysis`] |
 //!
 //! Two rules shape the whole crate:
 //!
@@ -30,6 +31,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub mod analysis;
 pub mod events;
 pub mod folders;
 pub mod mkv;

@@ -100,9 +100,19 @@ pub struct SurveillanceArgs {
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
     pub post_roll: f64,
 
-    /// Length of each file in continuous mode.
+    /// Length of each file; a long motion event is cut into files of this
+    /// length too, each listed as soon as it is closed.
     #[arg(long, default_value_t = 5.0, value_name = "MINUTES")]
     pub segment_minutes: f64,
+
+    /// Length of each file in seconds, fractions allowed (for tests).
+    #[arg(
+        long,
+        hide = true,
+        value_name = "SECONDS",
+        conflicts_with = "segment_minutes"
+    )]
+    pub segment_seconds: Option<f64>,
 
     /// Delete recordings older than this many days (oldest first).
     #[arg(long, value_name = "DAYS", requires = "record")]
