@@ -14,7 +14,7 @@
 //! | `/api/events` | motion events recorded, newest first, as JSON | `recordings` |
 //! | `/recordings/{path}`, `/replay/{path}` | a recording or thumbnail (with byte ranges, to seek); a recording replayed as MJPEG | `recordings`, `range` |
 //! | `/metrics` | Prometheus metrics | `metrics` |
-//! | `/favicon.svg`, `/favicon.ico` | the page's icon | `page` |
+//! | `/favicon.svg`, `/favicon.ico` | the page's icon | `favicon` |
 //! | `/healthz` | "the server answers": for supervisors, never behind a password | `routes` |
 //!
 //! Three ideas run through it.
@@ -57,6 +57,7 @@
 mod api;
 mod auth;
 mod error;
+mod favicon;
 mod jpeg_cache;
 mod lang;
 mod live;

@@ -1,7 +1,7 @@
 //! `/`: the live page, built into the binary, in French or English.
 //!
 //! The page is small files (`page/index.html`, `page/style.css`,
-//! `page/app.js`, `page/favicon.svg`) included at compile time with
+//! `page/app.js`; its icon is in `favicon`) included at compile time with
 //! `include_str!`: the server is one executable with nothing to install
 //! beside it, and the page loads nothing from the internet (no CDN, no web
 //! font), so it works on a LAN that has no internet access at all.
@@ -25,7 +25,6 @@ use crate::lang::Lang;
 const TEMPLATE: &str = include_str!("page/index.html");
 const SCRIPT: &str = include_str!("page/app.js");
 const STYLE: &str = include_str!("page/style.css");
-const FAVICON: &str = include_str!("page/favicon.svg");
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
                    img-src 'self' blob:; connect-src 'self'; base-uri 'none'; \
@@ -133,20 +132,6 @@ pub(crate) async fn style() -> Response {
         .into_response()
 }
 
-/// `/favicon.svg` and `/favicon.ico`: an eye with a red recording dot.
-/// Browsers ask for `/favicon.ico` on their own; an SVG served there with
-/// its true type is drawn as well as an ICO would be.
-pub(crate) async fn favicon() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "max-age=86400"),
-        ],
-        FAVICON,
-    )
-        .into_response()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,7 +159,5 @@ mod tests {
         }
         assert!(render(Lang::En).contains("live cameras"));
         assert!(render(Lang::Fr).contains("caméras en direct"));
-        // The favicon is well-formed enough to be an SVG.
-        assert!(FAVICON.starts_with("<svg") && FAVICON.trim_end().ends_with("</svg>"));
     }
 }

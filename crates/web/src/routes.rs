@@ -25,7 +25,7 @@ use crate::auth::{self, Credentials};
 use crate::jpeg_cache::JpegCache;
 use crate::lang::Lang;
 use crate::metrics::Metrics;
-use crate::{live, mjpeg, page, recordings, snapshot};
+use crate::{favicon, live, mjpeg, page, recordings, snapshot};
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -78,8 +78,8 @@ pub(crate) fn router(app: App, credentials: Option<Credentials>) -> Router {
         .route("/", get(page::index))
         .route("/static/app.js", get(page::script))
         .route("/static/style.css", get(page::style))
-        .route("/favicon.svg", get(page::favicon))
-        .route("/favicon.ico", get(page::favicon))
+        .route("/favicon.svg", get(favicon::svg))
+        .route("/favicon.ico", get(favicon::ico))
         .route("/ws", get(live::upgrade))
         .route("/api/cameras", get(cameras))
         .route("/cameras/{name}/snapshot.jpg", get(snapshot::snapshot))

@@ -23,8 +23,10 @@ async fn a_camera_shown_alone_is_the_only_one_streamed() {
     };
     let rig = start(WebConfig::default()).await;
     let names = ["cour", "entree", "garage", "salon"];
+    // A modest rate: the browser must keep up with all four in the grid,
+    // even on a busy machine, for the comparison to mean something.
     for name in names {
-        rig.camera(name, 320, 240, 10.0, Format::Jpeg);
+        rig.camera(name, 320, 240, 6.0, Format::Jpeg);
     }
     for name in names {
         rig.wait_frames(name, 3).await;

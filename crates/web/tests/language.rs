@@ -55,12 +55,28 @@ async fn the_page_has_a_favicon() {
     let rig = start(WebConfig::default()).await;
     let (_, html) = get(&rig, "/", &[]).await;
     assert!(html.contains(r#"rel="icon" href="/favicon.svg""#), "{html}");
-    for path in ["/favicon.svg", "/favicon.ico"] {
-        let r = http_client().get(rig.url(path)).send().await.unwrap();
-        assert_eq!(r.status(), 200, "{path}");
-        assert_eq!(r.headers()["content-type"], "image/svg+xml");
-        let svg = r.text().await.unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("</svg>"), "{svg}");
-    }
+    let r = http_client()
+        .get(rig.url("/favicon.svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    let svg = r.text().await.unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("</svg>"), "{svg}");
+    // A real ICO, holding a PNG that decodes to 32×32.
+    let r = http_client()
+        .get(rig.url("/favicon.ico"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/x-icon");
+    let ico = r.bytes().await.unwrap();
+    assert_eq!(&ico[..4], &[0, 0, 1, 0]);
+    let png = png::Decoder::new(std::io::Cursor::new(ico[22..].to_vec()))
+        .read_info()
+        .unwrap();
+    assert_eq!((png.info().width, png.info().height), (32, 32));
     rig.stop().await;
 }
