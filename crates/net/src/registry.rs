@@ -33,7 +33,7 @@ use vigie_core::frame::now_us;
 use vigie_core::Frame;
 
 use crate::protocol::Refusal;
-use crate::stats::{Stats, StatsView};
+use crate::stats::{Latency, Stats, StatsView};
 use crate::tap::{self, Arrival, Tap};
 
 /// Which wire format a camera speaks.
@@ -126,6 +126,9 @@ struct Slot {
     peer: SocketAddr,
     protocol: Protocol,
     connected: bool,
+    /// Connected and has sent a valid frame on this connection: only such
+    /// cameras count towards the limit (a hello alone takes no place).
+    active: bool,
     /// When the camera connected, or disconnected if it is not connected.
     changed_at: Instant,
     last_frame_at: Option<Instant>,
@@ -180,6 +183,10 @@ impl Registry {
 
     /// Takes a camera in. The name must not belong to a connected camera;
     /// an offline camera of the same name is taken over (it reconnected).
+    ///
+    /// The camera takes one of the `max_cameras` places only once it sends
+    /// a valid frame ([`CameraHandle::activate`]): a peer that said hello and
+    /// nothing else cannot make the server full.
     pub fn register(
         &self,
         name: &str,
@@ -190,19 +197,17 @@ impl Registry {
         if inner.cameras.get(name).is_some_and(|s| s.connected) {
             return Err(Refusal::NameInUse(name.to_owned()));
         }
-        let connected = inner.cameras.values().filter(|s| s.connected).count();
-        if connected >= self.max_cameras {
-            return Err(Refusal::ServerFull {
-                max: self.max_cameras as u32,
-            });
-        }
-        // Forget the longest-silent offline cameras so the list stays bounded.
+        self.check_room(&inner)?;
+        // Forget offline cameras so the list stays bounded: first those that
+        // never showed a single valid frame (junk, or a hello and nothing
+        // else), the longest-silent first; a real camera that went offline
+        // goes only when no such entry is left.
         while inner.cameras.len() >= 4 * self.max_cameras.max(1) {
             let oldest = inner
                 .cameras
                 .iter()
                 .filter(|(_, s)| !s.connected)
-                .min_by_key(|(_, s)| s.changed_at)
+                .min_by_key(|(_, s)| (s.last_frame_at.is_some(), s.changed_at))
                 .map(|(n, _)| n.clone());
             match oldest {
                 Some(n) => inner.cameras.remove(&n),
@@ -217,6 +222,7 @@ impl Registry {
                 peer,
                 protocol,
                 connected: true,
+                active: false,
                 changed_at: now,
                 last_frame_at: None,
                 latest: None,
@@ -227,6 +233,7 @@ impl Registry {
         slot.peer = peer;
         slot.protocol = protocol;
         slot.connected = true;
+        slot.active = false;
         slot.changed_at = now;
         slot.stats.reset_sequence();
         drop(inner);
@@ -235,6 +242,17 @@ impl Registry {
             registry: self.clone(),
             name: name.to_owned(),
         })
+    }
+
+    /// Refuses when `max_cameras` cameras are active.
+    fn check_room(&self, inner: &Inner) -> Result<(), Refusal> {
+        let active = inner.cameras.values().filter(|s| s.active).count();
+        if active >= self.max_cameras {
+            return Err(Refusal::ServerFull {
+                max: self.max_cameras as u32,
+            });
+        }
+        Ok(())
     }
 
     fn notify(&self) {
@@ -369,14 +387,26 @@ impl CameraHandle {
         &self.name
     }
 
+    /// Takes one of the registry's places for this camera, which has just
+    /// sent its first valid frame. Refused when the server is full.
+    pub fn activate(&self) -> Result<(), Refusal> {
+        let mut inner = self.registry.lock();
+        if inner.cameras.get(&self.name).is_some_and(|s| s.active) {
+            return Ok(());
+        }
+        self.registry.check_room(&inner)?;
+        if let Some(slot) = inner.cameras.get_mut(&self.name) {
+            slot.active = true;
+        }
+        Ok(())
+    }
+
     /// Puts `frame` in the camera's slot, replacing the previous one.
     /// With `measure_latency`, the time since the frame's capture time is
     /// recorded (only meaningful when the client stamped it).
     pub fn publish(&self, frame: Frame, measure_latency: bool) {
         let now = Instant::now();
-        let latency = measure_latency
-            .then(|| now_us().checked_sub(frame.captured_at_us()))
-            .flatten();
+        let latency = measure_latency.then(|| Latency::of(frame.captured_at_us(), now_us()));
         let mut inner = self.registry.lock();
         let consumers = inner.consumers;
         let tap = inner.tap();
@@ -389,6 +419,7 @@ impl CameraHandle {
             slot.stats
                 .record(now, frame.payload().len(), frame.sequence(), latency);
             slot.last_frame_at = Some(now);
+            slot.active = true;
             slot.latest = Some(frame);
             slot.unread = true;
         }
@@ -408,6 +439,7 @@ impl Drop for CameraHandle {
         let mut inner = self.registry.lock();
         if let Some(slot) = inner.cameras.get_mut(&self.name) {
             slot.connected = false;
+            slot.active = false;
             slot.changed_at = Instant::now();
         }
         let tap = inner.tap();
@@ -485,12 +517,37 @@ mod tests {
     #[test]
     fn a_full_server_refuses() {
         let reg = Registry::new(2, quick());
-        let _a = reg.register("a", peer(), Protocol::Native).unwrap();
-        let _b = reg.register("b", peer(), Protocol::Native).unwrap();
+        let a = reg.register("a", peer(), Protocol::Native).unwrap();
+        let b = reg.register("b", peer(), Protocol::Native).unwrap();
+        // Hellos alone take no place: a third and a fourth may say hello.
+        let c = reg.register("c", peer(), Protocol::Native).unwrap();
+        a.activate().unwrap();
+        b.publish(frame("b", 0), true);
+        assert_eq!(c.activate(), Err(Refusal::ServerFull { max: 2 }));
         assert_eq!(
-            reg.register("c", peer(), Protocol::Native).err(),
+            reg.register("d", peer(), Protocol::Native).err(),
             Some(Refusal::ServerFull { max: 2 })
         );
+        drop(a);
+        assert!(c.activate().is_ok());
+    }
+
+    #[test]
+    fn offline_cameras_that_never_sent_a_frame_are_forgotten_first() {
+        let reg = Registry::new(2, quick());
+        let real = reg.register("real", peer(), Protocol::Native).unwrap();
+        real.publish(frame("real", 0), true);
+        drop(real);
+        // Many more hellos than the list keeps (4 × 2), none with a frame.
+        for i in 0..50 {
+            drop(
+                reg.register(&format!("junk{i}"), peer(), Protocol::Native)
+                    .unwrap(),
+            );
+        }
+        let names: Vec<String> = reg.snapshot().into_iter().map(|v| v.name).collect();
+        assert!(names.len() <= 8, "{names:?}");
+        assert!(names.contains(&"real".to_owned()), "{names:?}");
     }
 
     #[test]

@@ -3,6 +3,13 @@
 //! Rates come from the last few seconds of arrivals, not from the whole
 //! session, so a camera that slows down shows it at once. Everything is kept
 //! in fixed-size rings: the memory per camera never grows.
+//!
+//! The figures come from the camera, so they are not trusted: counters
+//! saturate instead of wrapping (a sequence number that jumps from 0 to
+//! 2^64 - 1 cannot turn the drop count over), a latency is clamped to
+//! [`MAX_LATENCY`] (a capture time of 1970 is not 56 years of latency), and a
+//! capture time in the future flags the camera's clock as ahead
+//! ([`StatsView::clock_ahead`]) instead of giving a latency.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -11,6 +18,37 @@ use std::time::{Duration, Instant};
 const RATE_WINDOW: Duration = Duration::from_secs(3);
 /// How many arrivals and latency samples are kept.
 const RING: usize = 512;
+
+/// The largest latency recorded: a frame captured longer ago than this is
+/// counted as this late (a live picture is never a minute old on a LAN; a
+/// capture time that says so is a wrong clock, or a lie).
+pub const MAX_LATENCY: Duration = Duration::from_secs(60);
+
+/// A capture time up to this far in the future is the usual disagreement
+/// of two clocks, read as no latency; further, the camera's clock is ahead.
+pub const CLOCK_AHEAD_TOLERANCE: Duration = Duration::from_secs(1);
+
+/// What a frame's capture time says, next to when it arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Latency {
+    /// Capture to arrival, in µs, at most [`MAX_LATENCY`].
+    Measured(u64),
+    /// The capture time lies in the future: the camera's clock is ahead.
+    ClockAhead,
+}
+
+impl Latency {
+    /// The latency of a frame captured at `captured_us` that arrived at
+    /// `arrived_us` (both in µs since the epoch).
+    pub fn of(captured_us: u64, arrived_us: u64) -> Latency {
+        let tolerance = CLOCK_AHEAD_TOLERANCE.as_micros() as u64;
+        if captured_us > arrived_us.saturating_add(tolerance) {
+            return Latency::ClockAhead;
+        }
+        let max = MAX_LATENCY.as_micros() as u64;
+        Latency::Measured(arrived_us.saturating_sub(captured_us).min(max))
+    }
+}
 
 /// The running statistics of one camera.
 #[derive(Debug, Default)]
@@ -21,6 +59,7 @@ pub struct Stats {
     bytes: u64,
     drops: u64,
     last_sequence: Option<u64>,
+    clock_ahead: bool,
 }
 
 /// A copy of the statistics at one moment, for display.
@@ -39,39 +78,51 @@ pub struct StatsView {
     /// Frames lost: gaps in the sequence numbers, plus frames replaced in the
     /// latest-frame slot before any viewer took them.
     pub drops: u64,
+    /// The camera's capture times lie in the future: its clock is ahead of
+    /// the server's, and its latency is not measured.
+    pub clock_ahead: bool,
 }
 
 impl Stats {
     /// Records a frame of `bytes` that arrived at `now`, numbered `sequence`.
-    pub fn record(&mut self, now: Instant, bytes: usize, sequence: u64, latency_us: Option<u64>) {
+    /// `latency` is `None` for frames that carry no capture time.
+    pub fn record(&mut self, now: Instant, bytes: usize, sequence: u64, latency: Option<Latency>) {
         if self.arrivals.len() == RING {
             self.arrivals.pop_front();
         }
         self.arrivals.push_back((now, bytes));
-        if let Some(lat) = latency_us {
-            if self.latencies_us.len() == RING {
-                self.latencies_us.pop_front();
+        match latency {
+            Some(Latency::Measured(us)) => {
+                if self.latencies_us.len() == RING {
+                    self.latencies_us.pop_front();
+                }
+                self.latencies_us
+                    .push_back(us.min(MAX_LATENCY.as_micros() as u64));
+                self.clock_ahead = false;
             }
-            self.latencies_us.push_back(lat);
+            Some(Latency::ClockAhead) => self.clock_ahead = true,
+            None => {}
         }
         if let Some(last) = self.last_sequence {
-            if sequence > last + 1 {
-                self.drops += sequence - last - 1;
+            if sequence > last.saturating_add(1) {
+                self.drops = self.drops.saturating_add(sequence - last - 1);
             }
         }
         self.last_sequence = Some(sequence);
-        self.frames += 1;
-        self.bytes += bytes as u64;
+        self.frames = self.frames.saturating_add(1);
+        self.bytes = self.bytes.saturating_add(bytes as u64);
     }
 
     /// Counts a frame that was replaced before anyone looked at it.
     pub fn record_overwrite(&mut self) {
-        self.drops += 1;
+        self.drops = self.drops.saturating_add(1);
     }
 
-    /// A new connection of the same camera starts a new sequence.
+    /// A new connection of the same camera starts a new sequence (and
+    /// perhaps with a clock set right).
     pub fn reset_sequence(&mut self) {
         self.last_sequence = None;
+        self.clock_ahead = false;
     }
 
     /// The statistics as seen at `now`.
@@ -109,6 +160,7 @@ impl Stats {
             latency_p99: pct(0.99),
             frames: self.frames,
             drops: self.drops,
+            clock_ahead: self.clock_ahead,
         }
     }
 }
@@ -122,7 +174,8 @@ mod tests {
         let t0 = Instant::now();
         let mut s = Stats::default();
         for i in 0..31u64 {
-            s.record(t0 + Duration::from_millis(100 * i), 1000, i, Some(1000 + i));
+            let latency = Some(Latency::Measured(1000 + i));
+            s.record(t0 + Duration::from_millis(100 * i), 1000, i, latency);
         }
         let v = s.view(t0 + Duration::from_millis(3000));
         assert!((v.fps - 10.0).abs() < 0.5, "{v:?}");
@@ -146,5 +199,44 @@ mod tests {
         s.record(t, 1, 0, None);
         assert_eq!(s.view(t).drops, 3);
         assert_eq!(s.view(t).latency_p99, None);
+    }
+
+    #[test]
+    fn a_sequence_jump_saturates_instead_of_wrapping() {
+        let t = Instant::now();
+        let mut s = Stats::default();
+        for seq in [0, u64::MAX, 0, u64::MAX] {
+            s.record(t, 1, seq, None);
+        }
+        assert_eq!(s.view(t).drops, u64::MAX);
+        s.record_overwrite();
+        assert_eq!(s.view(t).drops, u64::MAX);
+    }
+
+    #[test]
+    fn forged_capture_times_are_clamped_or_flagged() {
+        let now_us = 1_700_000_000_000_000;
+        // Captured in 1970: clamped, not 1.7e12 ms.
+        assert_eq!(
+            Latency::of(0, now_us),
+            Latency::Measured(MAX_LATENCY.as_micros() as u64)
+        );
+        assert_eq!(
+            Latency::of(now_us - 5_000, now_us),
+            Latency::Measured(5_000)
+        );
+        // A clock a little ahead is no latency; far ahead is flagged.
+        assert_eq!(Latency::of(now_us + 500_000, now_us), Latency::Measured(0));
+        assert_eq!(Latency::of(u64::MAX, now_us), Latency::ClockAhead);
+        let t = Instant::now();
+        let mut s = Stats::default();
+        s.record(t, 1, 0, Some(Latency::ClockAhead));
+        let v = s.view(t);
+        assert!(v.clock_ahead);
+        assert_eq!(v.latency_p50, None);
+        s.record(t, 1, 1, Some(Latency::of(0, now_us)));
+        let v = s.view(t);
+        assert!(!v.clock_ahead);
+        assert_eq!(v.latency_p99, Some(MAX_LATENCY));
     }
 }

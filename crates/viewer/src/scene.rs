@@ -57,6 +57,7 @@ mod tests {
                 latency_p99: None,
                 frames: 0,
                 drops: 0,
+                clock_ahead: false,
             },
             surveillance: Surveillance {
                 motion,

@@ -56,6 +56,11 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = vigie_core::pack::DEFAULT_MAX_MESSAGE)]
     pub max_frame_size: usize,
 
+    /// Largest picture accepted, in pixels (width × height as the JPEG itself
+    /// says, whatever its frame header claims); a larger one drops its camera.
+    #[arg(long, default_value_t = vigie_net::server::DEFAULT_MAX_PIXELS, value_name = "PIXELS")]
+    pub max_pixels: u64,
+
     /// Seconds a new connection has to say hello.
     #[arg(long, default_value_t = 5.0)]
     pub hello_timeout: f64,

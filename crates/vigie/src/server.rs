@@ -42,6 +42,7 @@ pub fn run(args: ServerArgs) -> ExitCode {
         config: ServerConfig {
             max_connections: args.max_cameras as usize * 2,
             max_message: args.max_frame_size,
+            max_pixels: args.max_pixels,
             hello_timeout: secs(args.hello_timeout),
             read_timeout: secs(args.read_timeout),
             ..ServerConfig::default()

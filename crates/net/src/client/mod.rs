@@ -202,7 +202,7 @@ async fn connect_and_stream(
     let opened = async {
         let stream = connect(server, config.connect_timeout).await?;
         let (read, write) = stream.into_split();
-        let mut reader = MessageReader::new(read, protocol::MAX_CONTROL_LEN + 16);
+        let mut reader = MessageReader::new(read, protocol::MAX_SERVER_MESSAGE_LEN);
         let mut writer = MessageWriter::new(write);
         if config.protocol == Protocol::Native {
             handshake(config, hello, &mut reader, &mut writer).await?;
@@ -245,7 +245,7 @@ async fn handshake(
     writer
         .send_client(&ClientMessage::Hello(hello.clone()))
         .await?;
-    let reply = tokio::time::timeout(config.connect_timeout, reader.next())
+    let reply = tokio::time::timeout(config.connect_timeout, next_from_server(reader))
         .await
         .map_err(|_| Error::Timeout(config.connect_timeout))??;
     match protocol::decode_server(&reply)? {
@@ -295,7 +295,7 @@ async fn stream_frames(
                 summary.frames_sent += 1;
                 last_sent = Instant::now();
             }
-            msg = tokio::time::timeout_at(deadline, reader.next()), if native => {
+            msg = tokio::time::timeout_at(deadline, next_from_server(reader)), if native => {
                 let msg = msg.map_err(|_| Error::Timeout(config.read_timeout))??;
                 deadline = Instant::now() + config.read_timeout;
                 if let ServerMessage::Refuse(r) = protocol::decode_server(&msg)? {
@@ -310,6 +310,20 @@ async fn stream_frames(
             }
         }
     }
+}
+
+/// The next message from the server, refused on its first five bytes if it
+/// is larger than its kind can be (an accept, a heartbeat, a refusal).
+async fn next_from_server(
+    reader: &mut MessageReader<tokio::net::tcp::OwnedReadHalf>,
+) -> Result<bytes::Bytes, Error> {
+    reader
+        .next_checked(
+            "server message",
+            protocol::MAX_SERVER_MESSAGE_LEN,
+            protocol::server_message_limit,
+        )
+        .await
 }
 
 /// One frame in the report's format: `struct.pack(">L", len) + pickle`.
