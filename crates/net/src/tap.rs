@@ -95,6 +95,8 @@ impl From<usize> for TapBudget {
 struct CameraQueue {
     items: VecDeque<Arrival>,
     bytes: usize,
+    /// Whether the camera has its place in `turns` (once, never twice).
+    in_turns: bool,
 }
 
 #[derive(Default)]
@@ -140,10 +142,8 @@ impl Queues {
         };
         q.bytes -= evicted.weight();
         self.bytes -= evicted.weight();
-        // A camera left with nothing stays in `turns`; pop skips it.
-        if q.items.is_empty() {
-            self.cameras.remove(camera);
-        }
+        // A camera left with nothing keeps its place in `turns` (and so its
+        // entry here): pop drops both.
         self.count_drop(camera);
         true
     }
@@ -174,6 +174,7 @@ impl Queues {
                 continue;
             };
             let Some(arrival) = q.items.pop_front() else {
+                // Emptied by evictions.
                 self.cameras.remove(&name);
                 continue;
             };
@@ -213,10 +214,10 @@ impl Shared {
         }
         q.bytes += weight;
         let waiting = q.cameras.entry(camera.clone()).or_default();
-        let first = waiting.items.is_empty();
+        let needs_turn = !std::mem::replace(&mut waiting.in_turns, true);
         waiting.bytes += weight;
         waiting.items.push_back(arrival);
-        if first {
+        if needs_turn {
             q.turns.push_back(camera);
         }
         drop(q);
@@ -249,7 +250,7 @@ impl Tap {
         let (mut q, _) = self
             .shared
             .ready
-            .wait_timeout_while(q, timeout, |q| q.bytes == 0 && q.cameras.is_empty())
+            .wait_timeout_while(q, timeout, |q| q.turns.is_empty())
             .unwrap_or_else(|p| p.into_inner());
         q.pop()
     }

@@ -124,7 +124,7 @@ impl AnalysisSchedule {
 
     /// The next frame to analyse: the waiting one of the camera that has
     /// cost the least so far.
-    pub fn next(&mut self) -> Option<AnalysisJob> {
+    pub fn next_job(&mut self) -> Option<AnalysisJob> {
         let slot = self
             .cameras
             .values_mut()

@@ -225,7 +225,7 @@ fn analyse(handoff: &Handoff, mut analyser: Analyser, stop: &AtomicBool) {
                 for camera in schedule.take_departed() {
                     analyser.forget(&camera);
                 }
-                if let Some(job) = schedule.next() {
+                if let Some(job) = schedule.next_job() {
                     break job;
                 }
                 guard = handoff

@@ -152,3 +152,17 @@ fn a_dropped_tap_cannot_be_pushed_to() {
     drop(tap);
     assert!(weak.upgrade().is_none());
 }
+
+#[test]
+fn evictions_never_give_a_camera_two_turns() {
+    let (tap, weak) = Tap::new(budget(100, 100));
+    let shared = weak.upgrade().unwrap();
+    // With no reader: the big camera is evicted to nothing, then sends again.
+    for round in 0..1000 {
+        push(&shared, "big", 90, round);
+        push(&shared, "small", 20, round);
+    }
+    let turns = shared.lock().turns.len();
+    assert!(turns <= 2, "{turns} turns for two cameras");
+    assert!(tap.dropped() > 900, "the bound held: {}", tap.dropped());
+}

@@ -77,6 +77,8 @@ pub struct Recorder {
     cameras: HashMap<String, CameraRecording>,
     events_failing: bool,
     last_retention_us: Option<u64>,
+    /// events-running.json could not be written: not again before this time.
+    running_retry_at_us: Option<u64>,
 }
 
 impl Recorder {
@@ -100,6 +102,7 @@ impl Recorder {
             cameras: HashMap::new(),
             events_failing: false,
             last_retention_us: None,
+            running_retry_at_us: None,
         };
         let ctx = &mut recorder.ctx;
         if let Err(e) = ctx.storage.create_dir_all(&ctx.config.dir) {
@@ -203,7 +206,7 @@ impl Recorder {
     /// then retention if a file was closed.
     fn after(&mut self, now: u64) {
         self.flush_events();
-        self.write_running();
+        self.write_running(now);
         let first = self.last_retention_us.is_none();
         if std::mem::take(&mut self.ctx.retention_due) || first {
             self.retention(now);
@@ -211,9 +214,10 @@ impl Recorder {
     }
 
     /// Rewrites events-running.json if an event started, was cut or ended
-    /// (a failure is retried at the next call).
-    fn write_running(&mut self) {
-        if !self.ctx.running_changed {
+    /// (a failure is retried after `retry_after`, not at every frame).
+    fn write_running(&mut self, now: u64) {
+        let waiting = self.running_retry_at_us.is_some_and(|at| now < at);
+        if !self.ctx.running_changed || waiting {
             return;
         }
         let running = self.running_events();
@@ -226,8 +230,15 @@ impl Recorder {
             }
         };
         match self.ctx.storage.replace(&path, &json) {
-            Ok(()) => self.ctx.running_changed = false,
-            Err(e) => tracing::debug!("cannot write {}: {e}", path.display()),
+            Ok(()) => {
+                self.ctx.running_changed = false;
+                self.running_retry_at_us = None;
+            }
+            Err(e) => {
+                tracing::debug!("cannot write {}: {e}", path.display());
+                let retry = self.ctx.config.retry_after.as_micros() as u64;
+                self.running_retry_at_us = Some(now + retry);
+            }
         }
     }
 

@@ -27,7 +27,8 @@ struct Disk {
     deleted: Mutex<Vec<PathBuf>>,
     appends: Mutex<Vec<(FileId, usize)>>,
     lines: Mutex<Vec<String>>,
-    /// The last contents of each replaced file.
+    replace_attempts: std::sync::atomic::AtomicUsize,
+    /// Every whole-file replacement, in order.
     replaced: Mutex<Vec<(PathBuf, Vec<u8>)>>,
 }
 
@@ -91,8 +92,11 @@ fn mock(disk: &Arc<Disk>) -> MockStorage {
     m.expect_read_small().returning(|_, _| Ok(None));
     let d = disk.clone();
     m.expect_replace().returning(move |path, bytes| {
+        d.replace_attempts.fetch_add(1, Ordering::SeqCst);
+        if d.full.load(Ordering::SeqCst) {
+            return Err(enospc());
+        }
         let mut replaced = d.replaced.lock().unwrap();
-        replaced.retain(|(p, _)| p != path);
         replaced.push((path.to_owned(), bytes.to_owned()));
         Ok(())
     });
@@ -306,4 +310,58 @@ fn a_file_is_written_only_with_its_first_frame() {
         .collect();
     assert_eq!(sizes.len(), 3, "one write per frame");
     assert!(sizes[0] > header && sizes[1] < sizes[0], "{sizes:?}");
+}
+
+#[test]
+fn the_running_events_file_follows_events_and_a_failure_is_not_retried_per_frame() {
+    let disk = Arc::new(Disk::default());
+    let mut rec = Recorder::new_with_storage(config(RecordMode::Motion), mock(&disk));
+    let running = |disk: &Disk| -> Vec<crate::events::RunningEvent> {
+        let replaced = disk.replaced.lock().unwrap();
+        let (_, json) = replaced.last().expect("written");
+        serde_json::from_slice(json).unwrap()
+    };
+    rec.tick(T0);
+    assert_eq!(running(&disk), [], "a stale file is cleared at start");
+    let moving = Some(MotionSample {
+        score: 0.2,
+        in_event: true,
+    });
+    play(&mut rec, 0, 5, moving);
+    let now = running(&disk);
+    assert_eq!(now.len(), 1);
+    assert_eq!((now[0].camera.as_str(), now[0].segment), ("cam", 1));
+    assert_eq!(
+        now[0].file.as_deref(),
+        Some("cam/2026-11-24/cam-20261124-100000.mkv")
+    );
+    assert_eq!(rec.running_events(), now);
+    let writes = disk.replaced.lock().unwrap().len();
+    play(&mut rec, 5, 50, moving);
+    assert_eq!(
+        disk.replaced.lock().unwrap().len(),
+        writes,
+        "no change, no write"
+    );
+    let still = Some(MotionSample {
+        score: 0.0,
+        in_event: false,
+    });
+    play(&mut rec, 50, 51, still);
+    assert_eq!(running(&disk), []);
+}
+
+#[test]
+fn a_running_events_file_that_cannot_be_written_is_retried_every_few_seconds() {
+    let disk = Arc::new(Disk::default());
+    disk.full.store(true, Ordering::SeqCst);
+    let mut rec = Recorder::new_with_storage(config(RecordMode::Motion), mock(&disk));
+    let moving = Some(MotionSample {
+        score: 0.2,
+        in_event: true,
+    });
+    // 10 s at 10 frames/s with a retry every 5 s: a few attempts, not 100.
+    play(&mut rec, 0, 100, moving);
+    let attempts = disk.replace_attempts.load(Ordering::SeqCst);
+    assert!((2..=3).contains(&attempts), "{attempts} attempts");
 }
