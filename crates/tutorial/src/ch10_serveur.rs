@@ -43,7 +43,9 @@ fn receive_one(listener: TcpListener) -> anyhow::Result<Frame> {
         if n == 0 {
             bail!("le client est parti au milieu d'une image");
         }
-        // 2. Déballer : un message complet est-il arrivé ?
+        // 2. Déballer : un message complet est-il arrivé ? (`if let`, pas
+        //    `while let` comme le conseille le chapitre 8 : cette fonction ne
+        //    veut qu'UNE image, et l'Unpacker garde les octets en trop.)
         unpacker.feed(&buf[..n]);
         if let Some(message) = unpacker.next_message()? {
             // 3. Désérialiser : les octets redeviennent une image.
@@ -96,7 +98,7 @@ fn by_hand(out: &mut dyn Write) -> anyhow::Result<()> {
 
 async fn with_vigie_net(out: &mut dyn Write) -> anyhow::Result<()> {
     // ANCHOR: vigie_net
-    // Le serveur : une prise qui écoute, et le registre des caméras.
+    // Le serveur : un socket qui écoute, et le registre des caméras.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let registry = Registry::new(16, Lifecycle::default());
