@@ -24,7 +24,10 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
 /// Le serveur du rapport, en Rust : accept(), puis une boucle qui ne lit que
 /// ce client-là, jusqu'à ce qu'il parte ; alors seulement, accept() encore.
 /// Un client à la fois. (`clients` borne la démonstration.)
-fn serve_one_at_a_time(listener: TcpListener, clients: usize) -> io::Result<()> {
+fn serve_one_at_a_time(
+    listener: TcpListener,
+    clients: usize,
+) -> io::Result<()> {
     for _ in 0..clients {
         let (mut socket, _peer) = listener.accept()?;
         let mut buf = [0u8; 64];
@@ -145,9 +148,13 @@ async fn everyone(out: &mut dyn Write) -> anyhow::Result<()> {
             let mut buf = [0u8; 64];
             let patience = Duration::from_millis(300);
             let answer =
-                match tokio::time::timeout(patience, socket.read(&mut buf)).await
+                match tokio::time::timeout(patience, socket.read(&mut buf))
+                    .await
                 {
-                    Ok(n) => format!("réponse {:?}", String::from_utf8_lossy(&buf[..n?])),
+                    Ok(n) => format!(
+                        "réponse {:?}",
+                        String::from_utf8_lossy(&buf[..n?])
+                    ),
                     Err(_) => "aucune réponse en 300 ms".to_owned(),
                 };
             everyone_here.wait().await; // les trois sont encore connectées
@@ -159,6 +166,6 @@ async fn everyone(out: &mut dyn Write) -> anyhow::Result<()> {
         writeln!(out, "  {name:<6} : envoyé {name:?}, {answer}")?;
     }
     server.abort(); // fin de la démonstration
-    // ANCHOR_END: demo_plusieurs
+                    // ANCHOR_END: demo_plusieurs
     Ok(())
 }

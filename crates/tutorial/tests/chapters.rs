@@ -65,9 +65,12 @@ fn check_figures(name: &str, run: Run) {
             .parse::<f64>()
             .ok()
     };
-    let hex = |t: &str| t.len() == 2 && t.chars().all(|c| c.is_ascii_hexdigit());
-    let (g, w): (Vec<&str>, Vec<&str>) =
-        (got.split_whitespace().collect(), want.split_whitespace().collect());
+    let hex =
+        |t: &str| t.len() == 2 && t.chars().all(|c| c.is_ascii_hexdigit());
+    let (g, w): (Vec<&str>, Vec<&str>) = (
+        got.split_whitespace().collect(),
+        want.split_whitespace().collect(),
+    );
     let close = g.len() == w.len()
         && g.iter().zip(&w).all(|(a, b)| {
             a == b
