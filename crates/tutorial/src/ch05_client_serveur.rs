@@ -162,6 +162,8 @@ async fn everyone(out: &mut dyn Write) -> anyhow::Result<()> {
         }));
     }
     for camera in cameras {
+        // Deux `?` : le premier pour la tâche (a-t-elle paniqué ?), le
+        // second pour son résultat (une erreur d'entrée-sortie ?).
         let (name, answer) = camera.await??;
         writeln!(out, "  {name:<6} : envoyé {name:?}, {answer}")?;
     }
