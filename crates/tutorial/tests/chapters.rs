@@ -86,6 +86,46 @@ fn check_figures(name: &str, run: Run) {
     );
 }
 
+/// Pour une sortie qui dépend de l'horloge et du hasard (chapitre 11) : le
+/// fichier que le livre inclut est un exemple réel, produit par
+/// `VIGIE_TUTORIAL_BLESS=1` ; ce test vérifie qu'une exécution d'aujourd'hui
+/// a toujours la même forme (les mêmes mots, ligne par ligne), les nombres
+/// pouvant différer.
+fn check_shape(name: &str, run: Run) {
+    let got = output(run);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("expected")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("VIGIE_TUTORIAL_BLESS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .replace("\r\n", "\n");
+    let words = |text: &str| -> Vec<Vec<String>> {
+        text.lines()
+            .map(|l| {
+                l.split_whitespace()
+                    .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect()
+    };
+    assert!(
+        words(&got) == words(&want),
+        "{name} n'a plus la forme que montre le livre ({}) ; \
+         VIGIE_TUTORIAL_BLESS=1 le régénère.\n--- attendu\n{want}\n--- obtenu\n{got}",
+        path.display()
+    );
+}
+
+#[test]
+fn ch11_the_sample_in_the_book_has_todays_shape() {
+    check_shape("ch11_client", ch11_client::run);
+}
+
 #[test]
 fn ch01_the_figures_in_the_book_are_this_machines() {
     check_figures("ch01_projet", ch01_projet::run);
