@@ -122,6 +122,11 @@ fn check_shape(name: &str, run: Run) {
 }
 
 #[test]
+fn ch14_the_sample_in_the_book_has_todays_shape() {
+    check_shape("ch14_plus_loin", ch14_plus_loin::run);
+}
+
+#[test]
 fn ch11_the_sample_in_the_book_has_todays_shape() {
     check_shape("ch11_client", ch11_client::run);
 }
