@@ -19,7 +19,7 @@
 //!
 //! Why the magic bytes? The report's Python client sends no hello: its first
 //! four bytes are the length of a pickle. `VIGI` read as a length is
-//! 1 447 641 417 bytes, far above any frame, so the server can tell the two
+//! 1 447 642 953 bytes, far above any frame, so the server can tell the two
 //! formats apart from the first four bytes of a connection.
 //!
 //! Why heartbeats, when TCP already has acknowledgements? A PC that loses

@@ -102,7 +102,7 @@ fn send_like_the_report(
         })?;
         socket.write_all(&message)?;
     }
-    Ok(()) // la prise se ferme ici, comme à la fin de client.py
+    Ok(()) // le socket se ferme ici (client.py, lui, ne s'arrêtait jamais)
 }
 // ANCHOR_END: client_du_rapport
 
