@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{BufMut, Bytes, BytesMut};
 use serde::{Deserialize, Serialize};
@@ -115,16 +115,54 @@ pub(crate) async fn upgrade(
 /// visits could open one to this server and watch the cameras with the
 /// user's saved password. Browsers always send `Origin`, so a connection
 /// from another site is refused; clients that are not browsers send none.
+///
+/// The origin must be the page's own: same scheme, host and port as the
+/// request (`http://192.168.1.20:8080` for `Host: 192.168.1.20:8080`; the
+/// scheme is `https` behind a TLS proxy that says so in
+/// `X-Forwarded-Proto`). A different port is a different site: another
+/// program on the same machine must not watch either.
 fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|h: &HeaderValue| h.to_str().ok())
+    };
+    let scheme = match text("x-forwarded-proto") {
+        Some(p) if p.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    };
+    let Some(host) = text(header::HOST.as_str()).and_then(|h| authority(h, scheme)) else {
+        return false;
+    };
     let origin = origin.to_str().ok().and_then(|o| o.split_once("://"));
-    match (origin, host) {
-        (Some((_, origin_host)), Some(host)) => origin_host.eq_ignore_ascii_case(host),
+    match origin {
+        Some((origin_scheme, rest)) if origin_scheme.eq_ignore_ascii_case(scheme) => {
+            authority(rest, scheme) == Some(host)
+        }
         _ => false,
     }
+}
+
+/// `Name:8080` → (`name`, 8080); without a port, the scheme's.
+fn authority(text: &str, scheme: &str) -> Option<(String, u16)> {
+    let name = crate::host::strip_port(text);
+    let port = match &text[name.len()..] {
+        "" => {
+            if scheme == "https" {
+                443
+            } else {
+                80
+            }
+        }
+        colon_port => colon_port.strip_prefix(':')?.parse().ok()?,
+    };
+    if name.is_empty() || name.contains(['/', '@', '?', '#']) {
+        return None;
+    }
+    Some((name.to_ascii_lowercase(), port))
 }
 
 #[derive(Serialize)]
@@ -275,7 +313,6 @@ pub(crate) fn frame_message(name: &str, jpeg: &[u8]) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     #[test]
     fn a_frame_message_is_tagged_with_its_camera() {
@@ -311,5 +348,29 @@ mod tests {
         assert!(!same_origin(&headers(Some("http://evil.example"))));
         assert!(!same_origin(&headers(Some("http://192.168.1.20:9999"))));
         assert!(!same_origin(&headers(Some("null"))));
+        assert!(!same_origin(&headers(Some("https://192.168.1.20:8080"))));
+        assert!(!same_origin(&headers(Some("http://192.168.1.20"))));
+        assert!(!same_origin(&headers(Some(
+            "http://192.168.1.20:8080/path"
+        ))));
+        assert!(same_origin(&headers(Some("HTTP://192.168.1.20:8080"))));
+    }
+
+    #[test]
+    fn default_ports_count_as_written() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("cams.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://cams.example:80"),
+        );
+        assert!(same_origin(&h));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert!(!same_origin(&h), "an http page behind an https proxy");
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://cams.example"),
+        );
+        assert!(same_origin(&h));
     }
 }

@@ -9,48 +9,31 @@
 //! |------|------|
 //! | `/api/events?limit=N` | the newest events, newest first, as JSON |
 //! | `/recordings/{path}` | a recording (`.mkv`, for VLC or mpv) or a thumbnail (`.jpg`), whole or a byte range |
-//! | `/replay/{path}` | a recording played back as MJPEG at its own pace, for an `<img>` |
-//!
-//! Why replay as MJPEG? The files are MJPEG in Matroska: every player
-//! reads them, but browsers do not (they play H.264, VP9, AV1 in a
-//! `<video>`). Re-encoding would cost a lot of CPU for a page that is
-//! rarely opened; sending the recorded JPEGs one by one, at the times
-//! they were recorded, costs nothing and works in every browser: the same
-//! multipart stream as the live view (see `mjpeg`).
+//! | `/replay/{path}` | a recording played back as MJPEG at its own pace, for an `<img>` (module `replay`) |
 //!
 //! Paths come from the URL, so from anyone: they are resolved by
 //! `vigie_record::store::resolve`, which accepts only existing `.mkv` and
 //! `.jpg` files inside the recording folder (no `..`, no absolute path, no
 //! symbolic link out of it). Anything else is a plain 404.
 
-use std::convert::Infallible;
 use std::io::SeekFrom;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use bytes::Bytes;
-use futures_util::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
-use tokio::time::Instant;
 use vigie_record::events::EventRecord;
 
 use crate::lang::Lang;
-use crate::mjpeg::{part, BOUNDARY};
 use crate::range;
 use crate::routes::{not_found, App};
 
 /// The most events one request returns.
 pub(crate) const MAX_EVENTS: usize = 1000;
-
-/// A recording is read whole before it is replayed: larger ones are to be
-/// downloaded instead (a 5-minute segment at 15 frames/s is about 300 MB).
-pub(crate) const MAX_REPLAY_BYTES: u64 = 256 << 20;
 
 #[derive(Deserialize)]
 pub(crate) struct Limit {
@@ -146,7 +129,7 @@ fn url_safe(relative: &str) -> bool {
 }
 
 /// The file behind a URL path, if it is a recording or thumbnail of ours.
-async fn resolve(app: &App, relative: String) -> Option<PathBuf> {
+pub(crate) async fn resolve(app: &App, relative: String) -> Option<PathBuf> {
     let dir = app.recordings.clone()?;
     if !url_safe(&relative) {
         return None;
@@ -215,85 +198,6 @@ pub(crate) async fn file(
         }
     }
     response
-}
-
-/// `/replay/{path}`: the recording's frames as MJPEG, each sent at its
-/// recorded time, then the stream ends (the `<img>` keeps the last one).
-pub(crate) async fn replay(
-    State(app): State<App>,
-    lang: Lang,
-    Path(relative): Path<String>,
-) -> Response {
-    let Some(path) = resolve(&app, relative).await else {
-        return not_found(lang).await;
-    };
-    if path.extension().is_none_or(|e| e != "mkv") {
-        return not_found(lang).await;
-    }
-    let size = tokio::fs::metadata(&path)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
-    if size > MAX_REPLAY_BYTES {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            lang.say(
-                "enregistrement trop long pour être rejoué ici : téléchargez-le\n",
-                "recording too long to be replayed here: download it\n",
-            ),
-        )
-            .into_response();
-    }
-    let frames =
-        match tokio::task::spawn_blocking(move || vigie_record::mkv::read_frames(&path)).await {
-            Ok(Ok(frames)) => frames,
-            Ok(Err(e)) => {
-                tracing::warn!("replay: {e}");
-                return (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    lang.say("enregistrement illisible\n", "unreadable recording\n"),
-                )
-                    .into_response();
-            }
-            Err(_) => {
-                let text = lang.say("erreur interne\n", "internal error\n");
-                return (StatusCode::INTERNAL_SERVER_ERROR, text).into_response();
-            }
-        };
-    // Counted as a viewer for as long as the stream lives.
-    let guard = app.metrics.viewer(crate::metrics::ViewerKind::Mjpeg);
-    let first_ms = frames.first().map_or(0, |f| f.at_ms);
-    let started = Instant::now();
-    let shutdown = app.shutdown.clone();
-    let opening = stream::once(async { Bytes::from(format!("--{BOUNDARY}\r\n")) });
-    let parts = stream::iter(frames.into_iter().enumerate())
-        .then(move |(i, frame)| {
-            let shutdown = shutdown.clone();
-            async move {
-                let due = started + Duration::from_millis(frame.at_ms.saturating_sub(first_ms));
-                tokio::select! {
-                    _ = shutdown.cancelled() => None,
-                    _ = tokio::time::sleep_until(due) => Some(part(frame.jpeg, i as u64)),
-                }
-            }
-        })
-        .take_while(|p| std::future::ready(p.is_some()))
-        .flat_map(|p| stream::iter(p.into_iter().flatten()));
-    let body = Body::from_stream(opening.chain(parts).map(move |b| {
-        let _viewer = &guard;
-        Ok::<_, Infallible>(b)
-    }));
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                format!("multipart/x-mixed-replace; boundary={BOUNDARY}"),
-            ),
-            (header::CACHE_CONTROL, "no-cache, no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 #[cfg(test)]

@@ -16,16 +16,18 @@ use axum::middleware::{from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use vigie_core::frame::MAX_NAME_LEN;
 use vigie_net::Registry;
 
 use crate::api::CamerasJson;
 use crate::auth::{self, Credentials};
+use crate::host::{self, AllowedHosts};
 use crate::jpeg_cache::JpegCache;
 use crate::lang::Lang;
 use crate::metrics::Metrics;
-use crate::{favicon, live, mjpeg, page, recordings, snapshot};
+use crate::{favicon, live, mjpeg, page, recordings, replay, snapshot};
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -39,6 +41,8 @@ pub(crate) struct App {
     pub recordings: Option<std::path::PathBuf>,
     /// Cancelled when the server stops: long-lived viewers end then.
     pub shutdown: CancellationToken,
+    /// One permit per replay playing (see `replay`).
+    pub replays: Arc<Semaphore>,
 }
 
 impl App {
@@ -47,6 +51,7 @@ impl App {
         camera_port: u16,
         recordings: Option<std::path::PathBuf>,
         shutdown: CancellationToken,
+        max_replays: usize,
     ) -> App {
         let cache = Arc::new(JpegCache::default());
         let metrics = Arc::new(Metrics::new(registry.clone(), cache.encodes()));
@@ -57,6 +62,7 @@ impl App {
             camera_port,
             recordings,
             shutdown,
+            replays: replay::slots(max_replays),
         }
     }
 
@@ -71,9 +77,14 @@ impl App {
     }
 }
 
-/// Every route. With `credentials`, all but `/healthz` need Basic auth,
+/// Every route. All but `/healthz` answer only requests for one of
+/// `hosts` (see `host`); with `credentials`, they also need Basic auth,
 /// including unknown paths (so that they reveal nothing either).
-pub(crate) fn router(app: App, credentials: Option<Credentials>) -> Router {
+pub(crate) fn router(
+    app: App,
+    credentials: Option<Credentials>,
+    hosts: Arc<AllowedHosts>,
+) -> Router {
     let mut guarded = Router::new()
         .route("/", get(page::index))
         .route("/static/app.js", get(page::script))
@@ -87,11 +98,13 @@ pub(crate) fn router(app: App, credentials: Option<Credentials>) -> Router {
         .route("/metrics", get(metrics))
         .route("/api/events", get(recordings::events))
         .route("/recordings/{*path}", get(recordings::file))
-        .route("/replay/{*path}", get(recordings::replay))
+        .route("/replay/{*path}", get(replay::replay))
         .fallback(not_found);
     if let Some(credentials) = credentials {
         guarded = guarded.layer(from_fn_with_state(credentials, auth::require));
     }
+    // The outer layer, checked first: a stranger's name gets 421, not 401.
+    let guarded = guarded.layer(from_fn_with_state(hosts, host::require));
     Router::new()
         .route("/healthz", get(healthz))
         .merge(guarded)

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 pub mod browser;
+pub mod raw;
 pub mod recording;
 
 use std::net::SocketAddr;
