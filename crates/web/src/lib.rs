@@ -11,7 +11,7 @@
 //! | `/api/cameras` | the cameras and their statistics, as JSON | `api` |
 //! | `/cameras/{name}/snapshot.jpg` | the newest picture, or 503 when the camera is not online | `snapshot` |
 //! | `/cameras/{name}/stream.mjpg` | a live MJPEG stream (VLC, ffmpeg, Home Assistant), ending when the camera goes offline | `mjpeg` |
-//! | `/api/events` | motion events recorded, newest first, as JSON | `recordings` |
+//! | `/api/events` | motion events going on and recorded, newest first, as JSON | `recordings`, `running` |
 //! | `/recordings/{path}`, `/replay/{path}` | a recording or thumbnail (with byte ranges, to seek); a recording replayed as MJPEG | `recordings`, `range` |
 //! | `/metrics` | Prometheus metrics | `metrics` |
 //! | `/favicon.svg`, `/favicon.ico` | the page's icon | `favicon` |
@@ -75,6 +75,7 @@ mod range;
 mod recordings;
 mod replay;
 mod routes;
+mod running;
 mod server;
 mod snapshot;
 mod slots;

@@ -7,7 +7,7 @@
 //!
 //! | Path | What |
 //! |------|------|
-//! | `/api/events?limit=N` | the newest events, newest first, as JSON |
+//! | `/api/events?limit=N` | the events going on (`running`, see `running`) and the newest closed ones (`events`), newest first, as JSON |
 //! | `/recordings/{path}` | a recording (`.mkv`, for VLC or mpv) or a thumbnail (`.jpg`), whole or a byte range |
 //! | `/replay/{path}` | a recording played back as MJPEG at its own pace, for an `<img>` (module `replay`) |
 //!
@@ -31,6 +31,7 @@ use vigie_record::events::EventRecord;
 use crate::lang::Lang;
 use crate::range;
 use crate::routes::{not_found, App};
+use crate::running::{describe_running, RunningJson};
 
 /// The most events one request returns.
 pub(crate) const MAX_EVENTS: usize = 1000;
@@ -45,20 +46,24 @@ pub(crate) struct Limit {
 struct EventsJson {
     /// Whether this server records at all (without `--record`, no events).
     recording: bool,
+    /// The events going on now, newest first, with their closed segments;
+    /// absent when the server does not record (nothing can be going on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    running: Option<Vec<RunningJson>>,
     events: Vec<EventJson>,
 }
 
-/// One event, with the URLs the page needs.
+/// One event (or closed segment of one), with the URLs the page needs.
 #[derive(Serialize)]
-struct EventJson {
+pub(crate) struct EventJson {
     #[serde(flatten)]
-    record: EventRecord,
+    pub record: EventRecord,
     /// Seconds between start and end.
     duration_s: Option<f64>,
     /// `/recordings/…` of the file, if it is still on disk.
-    file_url: Option<String>,
-    thumbnail_url: Option<String>,
-    replay_url: Option<String>,
+    pub file_url: Option<String>,
+    pub thumbnail_url: Option<String>,
+    pub replay_url: Option<String>,
 }
 
 pub(crate) async fn events(
@@ -70,19 +75,35 @@ pub(crate) async fn events(
     let Some(dir) = app.recordings.clone() else {
         let doc = EventsJson {
             recording: false,
+            running: None,
             events: Vec::new(),
         };
         return ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response();
     };
     let read = tokio::task::spawn_blocking(move || {
-        let records = vigie_record::events::read_recent(&dir, limit)?;
-        Ok::<_, std::io::Error>(records.into_iter().map(|r| describe(&dir, r)).collect())
+        // A running event's closed segments may be older than the newest
+        // `limit` lines: look further back only when one is going on.
+        let running = vigie_record::events::read_running(&dir).unwrap_or_else(|e| {
+            tracing::warn!("reading {}: {e}", vigie_record::events::RUNNING_FILE);
+            Vec::new()
+        });
+        let depth = if running.is_empty() {
+            limit
+        } else {
+            MAX_EVENTS
+        };
+        let mut records = vigie_record::events::read_recent(&dir, depth)?;
+        let running = describe_running(&dir, running, &records);
+        records.truncate(limit);
+        let events = records.into_iter().map(|r| describe(&dir, r)).collect();
+        Ok::<_, std::io::Error>((running, events))
     })
     .await;
     match read {
-        Ok(Ok(events)) => {
+        Ok(Ok((running, events))) => {
             let doc = EventsJson {
                 recording: true,
+                running: Some(running),
                 events,
             };
             ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response()
@@ -102,7 +123,7 @@ pub(crate) async fn events(
 
 /// Adds the URLs of the files that are still there (retention may have
 /// deleted an old event's recording while its line stays in the journal).
-fn describe(dir: &std::path::Path, record: EventRecord) -> EventJson {
+pub(crate) fn describe(dir: &std::path::Path, record: EventRecord) -> EventJson {
     let present = |rel: &Option<String>| {
         rel.as_deref()
             .filter(|r| url_safe(r) && vigie_record::store::resolve(dir, r).is_some())

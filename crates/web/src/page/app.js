@@ -20,7 +20,9 @@
       none: 'aucune caméra connectée',
       connected: (c) => `${c} caméra${c > 1 ? 's' : ''} connectée${c > 1 ? 's' : ''}`,
       recordFails: '⚠ enregistrement impossible', stale: 'FIGÉE depuis', offline: 'HORS LIGNE depuis',
-      events: (n) => `événements (${n})`, peak: 'pic', deleted: 'fichier supprimé',
+      events: (n, r) => (r > 0 ? `événements (${n}, ${r} en cours)` : `événements (${n})`),
+      peak: 'pic', deleted: 'fichier supprimé', running: 'en cours', since: 'depuis',
+      segment: 'segment', writing: (n) => `segment ${n} en cours d’écriture`,
       live: 'en direct', lost: 'connexion perdue, nouvel essai…',
     },
     en: {
@@ -29,7 +31,9 @@
       none: 'no camera connected',
       connected: (c) => `${c} camera${c > 1 ? 's' : ''} connected`,
       recordFails: '⚠ cannot record', stale: 'FROZEN for', offline: 'OFFLINE for',
-      events: (n) => `events (${n})`, peak: 'peak', deleted: 'file deleted',
+      events: (n, r) => (r > 0 ? `events (${n}, ${r} in progress)` : `events (${n})`),
+      peak: 'peak', deleted: 'file deleted', running: 'in progress', since: 'since',
+      segment: 'segment', writing: (n) => `segment ${n} being written`,
       live: 'live', lost: 'connection lost, retrying…',
     },
   };
@@ -206,7 +210,8 @@
   }
 
   // Events (when the server records): a list refreshed every few
-  // seconds, each with its thumbnail; a click replays the recording.
+  // seconds, the ones going on first, each with its thumbnail; a click
+  // replays the recording.
   const eventsToggle = document.getElementById('events-toggle');
   const eventsPanel = document.getElementById('events');
   const eventsList = document.getElementById('events-list');
@@ -232,29 +237,53 @@
   replay.addEventListener('close', () => replayImg.removeAttribute('src'));
   document.getElementById('replay-close').addEventListener('click', () => replay.close());
 
+  // One line of the list: a thumbnail, the camera, a time, details; a
+  // click replays `playable` (an event or a closed segment), if given.
+  function eventItem(cls, thumbnailUrl, camera, time, details, playable) {
+    const item = element('li', cls);
+    const thumb = element('img', null, item);
+    thumb.alt = '';
+    thumb.loading = 'lazy';
+    if (thumbnailUrl) thumb.src = thumbnailUrl;
+    const text = element('div', null, item);
+    element('b', null, text).textContent = camera;
+    element('div', 'when', text).textContent = time;
+    for (const d of details) element('div', 'detail', text).textContent = d;
+    if (playable && playable.replay_url) {
+      item.classList.add('playable');
+      item.addEventListener('click', () => openReplay(playable));
+    }
+    return item;
+  }
+
+  // An event going on: "en cours" since its start. Its closed segments
+  // are journal lines, listed below like any event; a click on it replays
+  // the newest of them.
+  function runningItem(ev) {
+    const newest = ev.segments.find((s) => s.replay_url);
+    const item = eventItem('event running', newest && newest.thumbnail_url, ev.camera,
+      `${W.since} ${when(ev.start)}`, [W.writing(ev.segment)], newest);
+    const badge = element('span', 'badge', null);
+    badge.textContent = `● ${W.running}`;
+    item.querySelector('b').after(' ', badge);
+    return item;
+  }
+
+  function closedItem(ev) {
+    const lasted = ev.duration_s == null ? '' : `${duration(ev.duration_s)} · `;
+    // A segment of a long event says which one it is.
+    const part = ev.segment && (ev.continues || ev.segment > 1) ? ` · ${W.segment} ${ev.segment}` : '';
+    const details = [`${lasted}${W.peak} ${percent(ev.peak)}${part}`];
+    if (!ev.replay_url) details.push(W.deleted);
+    return eventItem('event', ev.thumbnail_url, ev.camera, when(ev.start), details, ev);
+  }
+
   function showEvents(doc) {
+    const running = doc.running || [];
     eventsToggle.hidden = !doc.recording;
-    eventsToggle.textContent = W.events(doc.events.length);
-    eventsEmpty.hidden = doc.events.length > 0;
-    eventsList.replaceChildren(...doc.events.map((ev) => {
-      const item = element('li', 'event');
-      const thumb = element('img', null, item);
-      thumb.alt = '';
-      thumb.loading = 'lazy';
-      if (ev.thumbnail_url) thumb.src = ev.thumbnail_url;
-      const text = element('div', null, item);
-      element('b', null, text).textContent = ev.camera;
-      element('div', null, text).textContent = when(ev.start);
-      const lasted = ev.duration_s == null ? '' : `${duration(ev.duration_s)} · `;
-      element('div', 'detail', text).textContent = `${lasted}${W.peak} ${percent(ev.peak)}`;
-      if (ev.replay_url) {
-        item.classList.add('playable');
-        item.addEventListener('click', () => openReplay(ev));
-      } else {
-        element('div', 'detail', text).textContent = W.deleted;
-      }
-      return item;
-    }));
+    eventsToggle.textContent = W.events(doc.events.length, running.length);
+    eventsEmpty.hidden = doc.events.length + running.length > 0;
+    eventsList.replaceChildren(...running.map(runningItem), ...doc.events.map(closedItem));
   }
 
   async function loadEvents() {
