@@ -119,11 +119,11 @@ impl ServerProcess {
         self.stderr.lock().unwrap().clone()
     }
 
-    /// Whether the latest statistics lines show a camera whose name starts
-    /// with `prefix` online.
-    pub fn shows_online(&self, prefix: &str) -> bool {
+    /// Whether a statistics line printed after the first `from` lines
+    /// shows a camera whose name starts with `prefix` online.
+    fn shows_online(&self, prefix: &str, from: usize) -> bool {
         let out = self.stdout.lock().unwrap();
-        out.iter().rev().take(64).any(|l| {
+        out.iter().skip(from).any(|l| {
             l.split_whitespace()
                 .next()
                 .is_some_and(|n| n.starts_with(prefix))
@@ -131,12 +131,13 @@ impl ServerProcess {
         })
     }
 
-    /// Waits up to `limit` for a camera named `prefix…` to show online;
-    /// returns how long it took.
+    /// Waits up to `limit` for a statistics line, printed from now on, that
+    /// shows a camera named `prefix…` online; returns how long it took.
     pub fn wait_online(&self, prefix: &str, limit: Duration) -> Option<Duration> {
+        let from = self.stdout.lock().unwrap().len();
         let start = Instant::now();
         while start.elapsed() < limit {
-            if self.shows_online(prefix) {
+            if self.shows_online(prefix, from) {
                 return Some(start.elapsed());
             }
             std::thread::sleep(Duration::from_millis(50));
