@@ -213,6 +213,13 @@ pub struct HttpArgs {
     /// Password for HTTP Basic auth of every path but /healthz.
     #[arg(long, env = "VIGIE_HTTP_PASSWORD", hide_env_values = true)]
     pub http_password: Option<String>,
+
+    /// Another name the web page may be reached by (a DNS name of this
+    /// machine, a reverse proxy's); repeat it for several, `*` allows any.
+    /// `localhost`, this machine's addresses and its name always work;
+    /// requests for other names get 421 (protection from DNS rebinding).
+    #[arg(long = "http-allowed-host", value_name = "NAME")]
+    pub http_allowed_hosts: Vec<String>,
 }
 
 /// Where the web side listens, if anywhere.
@@ -383,6 +390,22 @@ mod tests {
         assert!(parse(&["--record-mode", "continuous"]).is_err());
         assert!(parse(&["--max-disk", "1"]).is_err());
         assert!(parse(&["--record", "/tmp/r", "--record-mode", "continuous"]).is_ok());
+    }
+
+    #[test]
+    fn allowed_hosts_repeat() {
+        let cli = Cli::parse_from([
+            "vigie",
+            "demo",
+            "--http-allowed-host",
+            "cams.example",
+            "--http-allowed-host",
+            "proxy.lan",
+        ]);
+        let Command::Demo(args) = cli.command else {
+            panic!("expected demo")
+        };
+        assert_eq!(args.http.http_allowed_hosts, ["cams.example", "proxy.lan"]);
     }
 
     #[test]

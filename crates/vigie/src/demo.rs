@@ -14,6 +14,7 @@ use vigie_net::ServerConfig;
 use vigie_viewer::ViewerOptions;
 
 use crate::cli::DemoArgs;
+use crate::fd_budget::FdBudget;
 use crate::serve::{self, Setup};
 use crate::surveillance;
 use crate::EXIT_USAGE;
@@ -74,8 +75,13 @@ pub fn run(args: DemoArgs) -> ExitCode {
             stop.cancel();
         });
     }
+    let budget = FdBudget::at_start(ServerConfig::default().max_connections);
+    println!("vigie demo: {}", budget.line());
     let setup = Setup {
-        config: ServerConfig::default(),
+        config: ServerConfig {
+            max_connections: budget.cameras,
+            ..ServerConfig::default()
+        },
         max_cameras: 128,
         lifecycle: Lifecycle::default(),
         stats_interval: Duration::from_secs_f64(args.stats_interval),
@@ -93,6 +99,7 @@ pub fn run(args: DemoArgs) -> ExitCode {
         &shutdown,
         true,
         args.surveillance.record.as_deref(),
+        budget.web,
     );
     match runtime.block_on(web) {
         Ok(Some(url)) => println!("vigie demo: web page on {url}"),

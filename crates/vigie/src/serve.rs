@@ -142,9 +142,11 @@ pub async fn finish(running: Running) {
     print!("{}", report::summary_table(&running.registry.snapshot()));
 }
 
-/// Starts the web page and HTTP API beside the camera server, if asked.
-/// Returns the URL it serves. With `fallback`, a busy port is replaced by a
-/// free one (the demo); otherwise it is an error.
+/// Starts the web page and HTTP API beside the camera server, if asked,
+/// serving at most `max_connections` at once (the web share of the
+/// [`FdBudget`](crate::fd_budget::FdBudget)). Returns the URL it serves.
+/// With `fallback`, a busy port is replaced by a free one (the demo);
+/// otherwise it is an error.
 pub async fn start_web(
     args: &crate::cli::HttpArgs,
     registry: &Registry,
@@ -152,6 +154,7 @@ pub async fn start_web(
     shutdown: &CancellationToken,
     fallback: bool,
     recordings: Option<&std::path::Path>,
+    max_connections: usize,
 ) -> Result<Option<String>, String> {
     let crate::cli::HttpAddr::At(addr) = args.http else {
         return Ok(None);
@@ -161,6 +164,9 @@ pub async fn start_web(
         password: args.http_password.clone(),
         listen_port_for_display: camera_port,
         recordings: recordings.map(std::path::Path::to_path_buf),
+        max_connections,
+        allowed_hosts: args.http_allowed_hosts.clone(),
+        ..vigie_web::WebConfig::default()
     };
     config
         .credentials()

@@ -10,6 +10,7 @@ use vigie_net::ServerConfig;
 use vigie_viewer::ViewerOptions;
 
 use crate::cli::ServerArgs;
+use crate::fd_budget::FdBudget;
 use crate::serve::{self, Setup};
 use crate::surveillance;
 use crate::EXIT_USAGE;
@@ -38,9 +39,11 @@ pub fn run(args: ServerArgs) -> ExitCode {
     for addr in &reachable {
         println!("  cameras can connect to {addr}   (vigie client --server {addr})");
     }
+    let budget = FdBudget::at_start(args.max_cameras as usize * 2);
+    println!("{}", budget.line());
     let setup = Setup {
         config: ServerConfig {
-            max_connections: args.max_cameras as usize * 2,
+            max_connections: budget.cameras,
             max_message: args.max_frame_size,
             max_pixels: args.max_pixels,
             hello_timeout: secs(args.hello_timeout),
@@ -74,6 +77,7 @@ pub fn run(args: ServerArgs) -> ExitCode {
         &shutdown,
         false,
         recordings,
+        budget.web,
     );
     match runtime.block_on(web) {
         Ok(Some(url)) => println!("web page and API on {url}"),
