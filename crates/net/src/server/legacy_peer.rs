@@ -16,7 +16,7 @@ use vigie_core::frame::now_us;
 use vigie_core::{jpeg, Frame, FrameHeader, PixelFormat};
 
 use super::frame_check;
-use super::pending::{Stage, Ticket};
+use super::pending::Ticket;
 use super::{read_by, Shared};
 use crate::connection::MessageReader;
 use crate::legacy::{self, LegacyImage};
@@ -36,8 +36,6 @@ pub(super) async fn serve(
     let first = read_by(deadline, config.hello_timeout, async {
         let max = config.max_message;
         let len = reader.announced("legacy message", max, |_| Ok(max)).await?;
-        // Past the 4-byte prefix that the junk sends: evicted after the silent.
-        ticket.advance(Stage::SaidHello);
         // Room in the shared budget first, then the body.
         let room = u32::try_from(len + vigie_core::pack::HEADER_LEN).unwrap_or(u32::MAX);
         let _room = shared

@@ -24,8 +24,7 @@ use tokio_util::sync::CancellationToken;
 pub(super) enum Stage {
     /// Connected; no valid hello (or legacy first frame) yet.
     Connected,
-    /// A native hello was accepted, or a legacy peer sent more than its
-    /// length prefix; no frame yet.
+    /// A native hello was accepted; no frame yet.
     SaidHello,
 }
 
