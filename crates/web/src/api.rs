@@ -140,6 +140,7 @@ mod tests {
                 latency_p99: None,
                 frames: 10,
                 drops: 1,
+                clock_ahead: false,
             },
             surveillance: vigie_net::Surveillance {
                 motion_score: Some(0.012_345),
