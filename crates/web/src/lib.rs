@@ -77,8 +77,8 @@ mod replay;
 mod routes;
 mod running;
 mod server;
-mod snapshot;
 mod slots;
+mod snapshot;
 
 #[cfg(doc)]
 use vigie_net::Registry;

@@ -31,8 +31,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use vigie_record::mkv::FrameReader;
 
-use crate::metrics::{ViewerGuard, ViewerKind};
 use crate::lang::Lang;
+use crate::metrics::{ViewerGuard, ViewerKind};
 use crate::mjpeg::{part, BOUNDARY};
 use crate::recordings::resolve;
 use crate::routes::{not_found, App};
