@@ -75,13 +75,10 @@ pub fn run(args: DemoArgs) -> ExitCode {
             stop.cancel();
         });
     }
-    let budget = FdBudget::at_start(ServerConfig::default().max_connections);
+    let budget = FdBudget::at_start(ServerConfig::default().fd_budget());
     println!("vigie demo: {}", budget.line());
     let setup = Setup {
-        config: ServerConfig {
-            max_connections: budget.cameras,
-            ..ServerConfig::default()
-        },
+        config: budget.fit(ServerConfig::default()),
         max_cameras: 128,
         lifecycle: Lifecycle::default(),
         stats_interval: Duration::from_secs_f64(args.stats_interval),

@@ -78,6 +78,21 @@ impl FdBudget {
         }
     }
 
+    /// `wanted` with its connection caps shrunk, if need be, so that
+    /// everything the camera port may hold (camera connections, the pool of
+    /// connections not yet cameras, the listener) fits in [`FdBudget::cameras`]:
+    /// two thirds for cameras, the rest for the pool.
+    pub fn fit(&self, mut wanted: vigie_net::ServerConfig) -> vigie_net::ServerConfig {
+        if wanted.fd_budget() > self.cameras {
+            let share = self.cameras.max(3) - 1;
+            wanted.max_connections = wanted.max_connections.min((share * 2 / 3).max(1));
+            wanted.max_pending = wanted
+                .max_pending
+                .min(share.saturating_sub(wanted.max_connections).max(1));
+        }
+        wanted
+    }
+
     /// The line printed at start.
     pub fn line(&self) -> String {
         let raised = if self.limit > self.before {
@@ -123,5 +138,22 @@ mod tests {
         let line = b.line();
         assert!(line.contains("4096 (raised from 1024)"), "{line}");
         assert!(line.contains("256 for camera connections"), "{line}");
+    }
+
+    #[test]
+    fn the_camera_port_fits_in_its_share() {
+        let b = FdBudget::split(1024, 385);
+        let fitted = b.fit(vigie_net::ServerConfig::default());
+        assert!(
+            fitted.fd_budget() <= b.cameras,
+            "{} > {}",
+            fitted.fd_budget(),
+            b.cameras
+        );
+        assert!(b.reserve + b.cameras + b.web <= 1024);
+        let small = FdBudget::split(64, 385);
+        let fitted = small.fit(vigie_net::ServerConfig::default());
+        assert!(fitted.fd_budget() <= small.cameras.max(3));
+        assert!(fitted.max_connections >= 1 && fitted.max_pending >= 1);
     }
 }

@@ -39,16 +39,19 @@ pub fn run(args: ServerArgs) -> ExitCode {
     for addr in &reachable {
         println!("  cameras can connect to {addr}   (vigie client --server {addr})");
     }
-    let budget = FdBudget::at_start(args.max_cameras as usize * 2);
+    let wanted = ServerConfig {
+        max_connections: args.max_cameras as usize * 2,
+        ..ServerConfig::default()
+    };
+    let budget = FdBudget::at_start(wanted.fd_budget());
     println!("{}", budget.line());
     let setup = Setup {
         config: ServerConfig {
-            max_connections: budget.cameras,
             max_message: args.max_frame_size,
             max_pixels: args.max_pixels,
             hello_timeout: secs(args.hello_timeout),
             read_timeout: secs(args.read_timeout),
-            ..ServerConfig::default()
+            ..budget.fit(wanted)
         },
         max_cameras: args.max_cameras as usize,
         lifecycle: Lifecycle {
