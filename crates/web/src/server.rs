@@ -30,7 +30,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use vigie_net::Registry;
+use vigie_hub::Registry;
 
 use crate::auth::Credentials;
 use crate::routes::{self, App};
