@@ -111,6 +111,20 @@ pub enum Refusal {
     InvalidHello(String),
 }
 
+impl From<vigie_hub::RegisterError> for Refusal {
+    fn from(e: vigie_hub::RegisterError) -> Refusal {
+        use vigie_hub::RegisterError;
+        match e {
+            RegisterError::NameInUse(name) => Refusal::NameInUse(name),
+            RegisterError::Full { max } => Refusal::ServerFull {
+                max: u32::try_from(max).unwrap_or(u32::MAX),
+            },
+            // A reason the wire has no word for yet: sent as its text.
+            other => Refusal::InvalidHello(other.to_string()),
+        }
+    }
+}
+
 impl Refusal {
     /// A short reason, the same for every refusal of a kind, for log summaries.
     pub fn reason(&self) -> &'static str {

@@ -14,9 +14,10 @@ use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 use vigie_core::frame::now_us;
 use vigie_core::{Frame, FrameHeader, PixelFormat};
+use vigie_hub::stats::MAX_LATENCY;
+use vigie_hub::CameraState;
 use vigie_net::protocol::{self, ClientMessage, Hello, Refusal, ServerMessage, MAGIC};
-use vigie_net::stats::MAX_LATENCY;
-use vigie_net::{CameraState, Error};
+use vigie_net::Error;
 
 fn hello(name: &str) -> Hello {
     Hello {

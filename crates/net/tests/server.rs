@@ -10,8 +10,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 use vigie_core::pack;
+use vigie_hub::CameraState;
 use vigie_net::protocol::{self, ClientMessage, Hello, Refusal, ServerMessage, MAGIC};
-use vigie_net::{CameraState, Error, Protocol, ServerConfig};
+use vigie_net::{Error, Protocol, ServerConfig};
 
 fn hello(name: &str) -> Hello {
     Hello {
@@ -77,7 +78,7 @@ async fn sixty_four_cameras_at_once_native_and_legacy() {
         .registry
         .snapshot()
         .iter()
-        .filter(|v| v.protocol == Protocol::Legacy)
+        .filter(|v| v.origin.link() == Protocol::Legacy.label())
         .count();
     assert_eq!(legacy, 16);
     stop.cancel();

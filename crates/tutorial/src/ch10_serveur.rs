@@ -12,9 +12,10 @@ use tokio_util::sync::CancellationToken;
 use vigie_camera::{Pipeline, TestPattern};
 use vigie_core::pack::{self, Unpacker};
 use vigie_core::{jpeg, serialize, Frame};
+use vigie_hub::Lifecycle;
+use vigie_hub::{CameraState, Registry};
 use vigie_net::client::{self, ClientConfig};
-use vigie_net::registry::Lifecycle;
-use vigie_net::{server, CameraState, Protocol, Registry, ServerConfig};
+use vigie_net::{server, Protocol, ServerConfig};
 
 use crate::MORNING_US;
 
@@ -135,7 +136,10 @@ async fn with_vigie_net(out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(
         out,
         "  caméra « {} » ({}) : {} images reçues, état {}",
-        view.name, view.protocol, view.stats.frames, view.state
+        view.name,
+        view.origin.link(),
+        view.stats.frames,
+        view.state
     )?;
     if let Some(latest) = &view.latest {
         writeln!(
@@ -155,8 +159,8 @@ async fn with_vigie_net(out: &mut dyn Write) -> anyhow::Result<()> {
 /// Attend (2 s au plus) que la seule caméra du registre vérifie `done`.
 async fn wait_for(
     registry: &Registry,
-    done: impl Fn(&vigie_net::CameraView) -> bool,
-) -> anyhow::Result<vigie_net::CameraView> {
+    done: impl Fn(&vigie_hub::CameraView) -> bool,
+) -> anyhow::Result<vigie_hub::CameraView> {
     for _ in 0..200 {
         if let Some(view) = registry.snapshot().into_iter().find(&done) {
             return Ok(view);
@@ -171,7 +175,7 @@ fn latest_frame_slot(out: &mut dyn Write) -> anyhow::Result<()> {
     let registry = Registry::new(4, Lifecycle::default());
     let window = registry.consumer(); // une fenêtre qui regarde le registre
     let peer = "192.168.1.30:50000".parse()?;
-    let camera = registry.register("jardin", peer, Protocol::Native)?;
+    let camera = registry.register("jardin", Protocol::Native.origin(peer))?;
 
     // Dix images arrivent pendant que la fenêtre est occupée ailleurs…
     let pattern = TestPattern::new("jardin", 32, 24, 30.0)?;

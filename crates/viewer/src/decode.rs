@@ -14,7 +14,7 @@ use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 use vigie_core::jpeg;
-use vigie_net::Registry;
+use vigie_hub::Registry;
 
 use crate::compose::{self, Picture, ViewMode};
 

@@ -8,8 +8,8 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 use vigie_camera::{Pipeline, TestPattern};
+use vigie_hub::Lifecycle;
 use vigie_net::client::{self, ClientConfig};
-use vigie_net::registry::Lifecycle;
 use vigie_net::ServerConfig;
 use vigie_viewer::ViewerOptions;
 

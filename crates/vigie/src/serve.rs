@@ -8,8 +8,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
-use vigie_net::registry::Lifecycle;
-use vigie_net::{Registry, ServerConfig};
+use vigie_hub::Lifecycle;
+use vigie_hub::Registry;
+use vigie_net::ServerConfig;
 
 use crate::report;
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
-use vigie_net::registry::Lifecycle;
+use vigie_hub::Lifecycle;
 use vigie_net::ServerConfig;
 use vigie_viewer::ViewerOptions;
 

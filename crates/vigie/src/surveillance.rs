@@ -9,7 +9,7 @@
 //!
 //! - The **recording thread** reads every frame from the registry's tap
 //!   (bounded in bytes and per camera: a camera that sends too much loses
-//!   its own frames, see `vigie_net::tap`), hands it to the recorder, and
+//!   its own frames, see `vigie_hub::tap`), hands it to the recorder, and
 //!   offers it to the analysis schedule, which keeps it only if the camera
 //!   is due for an analysis. Offering never waits.
 //! - The **analysis thread** takes the waiting frame of the camera that has
@@ -30,8 +30,8 @@ use tracing::{info, warn};
 use vigie_core::frame::now_us;
 use vigie_core::motion::MotionConfig;
 use vigie_core::Frame;
-use vigie_net::tap::{Arrival, Tap, TapBudget};
-use vigie_net::{Registry, Surveillance};
+use vigie_hub::tap::{Arrival, Tap, TapBudget};
+use vigie_hub::{Registry, Surveillance};
 use vigie_record::analysis::{detector_config, Analyser, AnalysisSchedule};
 use vigie_record::{RecordConfig, Recorder};
 

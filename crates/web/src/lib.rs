@@ -47,7 +47,7 @@
 //! Running it beside the camera server, on the same registry:
 //!
 //! ```no_run
-//! # async fn example(registry: vigie_net::Registry) -> Result<(), vigie_web::WebError> {
+//! # async fn example(registry: vigie_hub::Registry) -> Result<(), vigie_web::WebError> {
 //! use tokio_util::sync::CancellationToken;
 //! use vigie_web::WebConfig;
 //!
@@ -81,7 +81,7 @@ mod slots;
 mod snapshot;
 
 #[cfg(doc)]
-use vigie_net::Registry;
+use vigie_hub::Registry;
 
 use std::fmt;
 use std::net::SocketAddr;

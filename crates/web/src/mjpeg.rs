@@ -53,7 +53,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::stream::{self, StreamExt};
 use tokio::sync::watch;
-use vigie_net::CameraState;
+use vigie_hub::CameraState;
 
 use crate::jpeg_cache::FrameKey;
 use crate::lang::Lang;

@@ -19,7 +19,7 @@ use axum::{Json, Router};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use vigie_core::frame::MAX_NAME_LEN;
-use vigie_net::Registry;
+use vigie_hub::Registry;
 
 use crate::api::CamerasJson;
 use crate::auth::{self, Credentials};

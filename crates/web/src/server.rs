@@ -30,7 +30,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use vigie_net::Registry;
+use vigie_hub::Registry;
 
 use crate::auth::Credentials;
 use crate::deadline::WriteDeadline;

@@ -23,7 +23,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use vigie_net::{CameraState, CameraView};
+use vigie_hub::{CameraState, CameraView};
 
 use crate::lang::Lang;
 use crate::routes::{unknown_camera, App};

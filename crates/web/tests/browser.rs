@@ -16,7 +16,7 @@ use common::browser::{browser, fresh_dir, read_png, Browser, HEIGHT, WIDTH};
 use common::{start, Format};
 use serde_json::json;
 use vigie_camera::TestPattern;
-use vigie_net::Protocol;
+use vigie_hub::Origin;
 use vigie_web::WebConfig;
 
 /// The test pattern's 75% bars, after JPEG: yellow, cyan, magenta.
@@ -98,7 +98,10 @@ async fn the_page_shows_four_live_cameras() {
         .await;
     let silent = rig
         .registry
-        .register("veranda", "127.0.0.1:9".parse().unwrap(), Protocol::Native)
+        .register(
+            "veranda",
+            Origin::peer("127.0.0.1:9".parse().unwrap(), "native"),
+        )
         .unwrap();
     let pattern = TestPattern::new("veranda", 320, 240, 10.0).unwrap();
     silent.publish(

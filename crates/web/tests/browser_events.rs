@@ -18,7 +18,7 @@ use common::browser::{browser, fresh_dir, read_png, Browser, HEIGHT, WIDTH};
 use common::recording::{record_one_event, record_running_event, CAMERA, FRAME_SIZE};
 use common::{start, Format};
 use serde_json::json;
-use vigie_net::Surveillance;
+use vigie_hub::Surveillance;
 use vigie_web::WebConfig;
 
 /// The live camera's tile, found by the name in its caption.

@@ -12,7 +12,8 @@ use std::time::{Duration, SystemTime};
 use common::{eventually, http_client, require, start, stream_client, Format, Parts};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
-use vigie_net::{CameraState, Protocol};
+use vigie_hub::CameraState;
+use vigie_hub::Origin;
 use vigie_web::WebConfig;
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
@@ -95,7 +96,10 @@ async fn a_connected_but_silent_camera_is_stale_not_a_still_room() {
     // Connected, one frame, then nothing: stale after 2 s (the default).
     let silent = rig
         .registry
-        .register("cave", "127.0.0.1:9".parse().unwrap(), Protocol::Native)
+        .register(
+            "cave",
+            Origin::peer("127.0.0.1:9".parse().unwrap(), "native"),
+        )
         .unwrap();
     let pattern = vigie_camera::TestPattern::new("cave", 160, 120, 10.0).unwrap();
     silent.publish(

@@ -10,7 +10,7 @@
 
 use std::net::SocketAddr;
 
-use tokio::net::tcp::OwnedReadHalf;
+use tokio::io::AsyncRead;
 use tokio::time::Instant;
 use vigie_core::frame::now_us;
 use vigie_core::{jpeg, Frame, FrameHeader, PixelFormat};
@@ -20,11 +20,12 @@ use super::pending::Ticket;
 use super::{read_by, Shared};
 use crate::connection::MessageReader;
 use crate::legacy::{self, LegacyImage};
-use crate::registry::Protocol;
+use crate::protocol::Refusal;
+use crate::wire::Protocol;
 use crate::Error;
 
-pub(super) async fn serve(
-    mut reader: MessageReader<OwnedReadHalf>,
+pub(super) async fn serve<R: AsyncRead + Unpin + Send>(
+    mut reader: MessageReader<R>,
     peer: SocketAddr,
     shared: &Shared,
     ticket: Ticket,
@@ -49,7 +50,8 @@ pub(super) async fn serve(
     .await?;
     // A valid frame: only now is the peer a camera.
     let camera = registry
-        .register(&name, peer, Protocol::Legacy)
+        .register(&name, Protocol::Legacy.origin(peer))
+        .map_err(Refusal::from)
         .and_then(|camera| Ok((shared.prove(&camera, ticket)?, camera)));
     let (_slot, camera) = match camera {
         Ok(pair) => pair,

@@ -31,7 +31,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -40,10 +41,10 @@ use tracing::{info, warn};
 use crate::connection::{MessageReader, MessageWriter};
 use crate::log_limit::{Kind, LogLimiter};
 use crate::protocol::{Refusal, MAGIC};
-use crate::registry::{CameraHandle, Registry};
 use crate::text::escape;
 use crate::Error;
 use pending::{Pending, Ticket};
+use vigie_hub::{CameraHandle, Registry};
 
 /// The server's limits.
 #[derive(Debug, Clone)]
@@ -254,6 +255,8 @@ pub async fn run(
                 )
             });
         }
+        // Frames are sent whole: do not let Nagle's algorithm hold back heartbeats.
+        let _ = stream.set_nodelay(true);
         let (shared, shutdown) = (shared.clone(), shutdown.clone());
         tasks.spawn(async move {
             let evicted = ticket.evicted();
@@ -272,11 +275,15 @@ pub async fn run(
     info!("server stopped");
 }
 
-async fn serve_peer(stream: TcpStream, peer: SocketAddr, shared: &Shared, ticket: Ticket) {
+/// Serves one peer on any byte stream (plain TCP today; a TLS stream wraps
+/// it without this code knowing), telling the formats apart by the first
+/// bytes.
+async fn serve_peer<S>(stream: S, peer: SocketAddr, shared: &Shared, ticket: Ticket)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send,
+{
     let config = &shared.config;
-    // Frames are sent whole: do not let Nagle's algorithm hold back heartbeats.
-    let _ = stream.set_nodelay(true);
-    let (read, write) = stream.into_split();
+    let (read, write) = tokio::io::split(stream);
     let mut reader = MessageReader::new(read, config.max_message);
     let writer = MessageWriter::new(write);
     let first = tokio::time::timeout(config.hello_timeout, reader.fill(MAGIC.len())).await;

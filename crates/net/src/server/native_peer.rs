@@ -8,7 +8,7 @@
 use std::net::SocketAddr;
 
 use bytes::Bytes;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{interval, Instant, MissedTickBehavior};
 use vigie_core::frame::now_us;
@@ -19,18 +19,23 @@ use super::pending::{Stage, Ticket};
 use super::{read_by, Shared};
 use crate::connection::{MessageReader, MessageWriter};
 use crate::protocol::{self, Accept, ClientMessage, Hello, Refusal, ServerMessage};
-use crate::registry::{CameraHandle, Protocol};
-use crate::stats::CLOCK_AHEAD_TOLERANCE;
 use crate::text::{self, escape};
+use crate::wire::Protocol;
 use crate::Error;
+use vigie_hub::stats::CLOCK_AHEAD_TOLERANCE;
+use vigie_hub::CameraHandle;
 
-pub(super) async fn serve(
-    mut reader: MessageReader<OwnedReadHalf>,
-    mut writer: MessageWriter<OwnedWriteHalf>,
+pub(super) async fn serve<R, W>(
+    mut reader: MessageReader<R>,
+    mut writer: MessageWriter<W>,
     peer: SocketAddr,
     shared: &Shared,
     ticket: Ticket,
-) -> Result<(), Error> {
+) -> Result<(), Error>
+where
+    R: AsyncRead + Unpin + Send,
+    W: AsyncWrite + Unpin + Send,
+{
     let config = &shared.config;
     let hello_deadline = Instant::now() + config.hello_timeout;
     // The limit is checked on the length prefix: a 32 MiB "hello" is
@@ -41,7 +46,9 @@ pub(super) async fn serve(
         return Err(Error::Malformed("expected a hello".into()));
     };
     let accepted = check_hello(&hello).and_then(|name| {
-        let camera = shared.registry.register(&name, peer, Protocol::Native)?;
+        let camera = shared
+            .registry
+            .register(&name, Protocol::Native.origin(peer))?;
         Ok(camera)
     });
     let camera = match accepted {
@@ -117,11 +124,15 @@ struct Connection<'a> {
 }
 
 impl Connection<'_> {
-    async fn stream(
+    async fn stream<R, W>(
         &mut self,
-        reader: &mut MessageReader<OwnedReadHalf>,
-        writer: &mut MessageWriter<OwnedWriteHalf>,
-    ) -> Result<(), Error> {
+        reader: &mut MessageReader<R>,
+        writer: &mut MessageWriter<W>,
+    ) -> Result<(), Error>
+    where
+        R: AsyncRead + Unpin + Send,
+        W: AsyncWrite + Unpin + Send,
+    {
         let config = &self.shared.config;
         let mut heartbeat = interval(config.heartbeat_interval);
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -158,9 +169,9 @@ impl Connection<'_> {
     /// The next frame, heartbeat or goodbye, each refused on its first five
     /// bytes if it announces more than its kind may have. Before the first
     /// valid frame, the message also needs room in the unproven budget.
-    async fn next_message(
+    async fn next_message<R: AsyncRead + Unpin + Send>(
         &self,
-        reader: &mut MessageReader<OwnedReadHalf>,
+        reader: &mut MessageReader<R>,
     ) -> Result<(Bytes, Option<OwnedSemaphorePermit>), Error> {
         let max = self.shared.config.max_message;
         let limit = |tag| protocol::client_message_limit(tag, max);

@@ -14,9 +14,10 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use vigie_camera::{Camera, Pipeline, TestPattern};
+use vigie_hub::Lifecycle;
+use vigie_hub::{CameraState, CameraView, Registry};
 use vigie_net::client::{self, Backoff, ClientConfig};
-use vigie_net::registry::Lifecycle;
-use vigie_net::{CameraState, CameraView, Registry, ServerConfig};
+use vigie_net::ServerConfig;
 use vigie_web::{WebConfig, WebError};
 
 /// A camera server and its web side, running in the background of a test.

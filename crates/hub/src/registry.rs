@@ -24,7 +24,6 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
@@ -32,26 +31,24 @@ use tokio::sync::watch;
 use vigie_core::frame::now_us;
 use vigie_core::Frame;
 
-use crate::protocol::Refusal;
+use crate::origin::Origin;
 use crate::stats::{Latency, Stats, StatsView};
 use crate::tap::{self, Arrival, Tap};
 
-/// Which wire format a camera speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    /// vigie's protocol (hello, frames, heartbeats).
-    Native,
-    /// The report's Python format (pickled numpy arrays).
-    Legacy,
-}
-
-impl std::fmt::Display for Protocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Protocol::Native => "native",
-            Protocol::Legacy => "legacy",
-        })
-    }
+/// Why the registry refused a camera. The socket layer turns it into its
+/// wire refusal; a source the server pulls just logs it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegisterError {
+    /// A connected camera already has this name.
+    #[error("a camera named {0:?} is already connected")]
+    NameInUse(String),
+    /// `max` cameras are already active.
+    #[error("the server is full ({max} cameras)")]
+    Full {
+        /// The registry's limit.
+        max: usize,
+    },
 }
 
 /// How a camera is doing.
@@ -78,7 +75,9 @@ impl std::fmt::Display for CameraState {
 /// When a camera turns stale, then offline, without frames.
 #[derive(Debug, Clone, Copy)]
 pub struct Lifecycle {
+    /// Silence after which a connected camera is shown as stale.
     pub stale_after: Duration,
+    /// Silence after which it is shown as offline.
     pub offline_after: Duration,
 }
 
@@ -108,9 +107,11 @@ pub struct Surveillance {
 /// One camera as seen at one moment: what a viewer needs to draw its tile.
 #[derive(Debug, Clone)]
 pub struct CameraView {
+    /// The camera's name (unique among connected cameras).
     pub name: String,
-    pub peer: SocketAddr,
-    pub protocol: Protocol,
+    /// Where its frames come from.
+    pub origin: Origin,
+    /// Online, stale or offline.
     pub state: CameraState,
     /// How long the camera has been in this state.
     pub state_for: Duration,
@@ -118,13 +119,14 @@ pub struct CameraView {
     pub last_frame_age: Option<Duration>,
     /// The newest frame, if any arrived.
     pub latest: Option<Frame>,
+    /// Frames, bytes, rates and latency.
     pub stats: StatsView,
+    /// What motion detection and recording say.
     pub surveillance: Surveillance,
 }
 
 struct Slot {
-    peer: SocketAddr,
-    protocol: Protocol,
+    origin: Origin,
     connected: bool,
     /// Connected and has sent a valid frame on this connection: only such
     /// cameras count towards the limit (a hello alone takes no place).
@@ -187,15 +189,10 @@ impl Registry {
     /// The camera takes one of the `max_cameras` places only once it sends
     /// a valid frame ([`CameraHandle::activate`]): a peer that said hello and
     /// nothing else cannot make the server full.
-    pub fn register(
-        &self,
-        name: &str,
-        peer: SocketAddr,
-        protocol: Protocol,
-    ) -> Result<CameraHandle, Refusal> {
+    pub fn register(&self, name: &str, origin: Origin) -> Result<CameraHandle, RegisterError> {
         let mut inner = self.lock();
         if inner.cameras.get(name).is_some_and(|s| s.connected) {
-            return Err(Refusal::NameInUse(name.to_owned()));
+            return Err(RegisterError::NameInUse(name.to_owned()));
         }
         self.check_room(&inner)?;
         // Forget offline cameras so the list stays bounded: first those that
@@ -219,8 +216,7 @@ impl Registry {
             .cameras
             .entry(name.to_owned())
             .or_insert_with(|| Slot {
-                peer,
-                protocol,
+                origin: origin.clone(),
                 connected: true,
                 active: false,
                 changed_at: now,
@@ -230,8 +226,7 @@ impl Registry {
                 stats: Stats::default(),
                 surveillance: Surveillance::default(),
             });
-        slot.peer = peer;
-        slot.protocol = protocol;
+        slot.origin = origin;
         slot.connected = true;
         slot.active = false;
         slot.changed_at = now;
@@ -245,11 +240,11 @@ impl Registry {
     }
 
     /// Refuses when `max_cameras` cameras are active.
-    fn check_room(&self, inner: &Inner) -> Result<(), Refusal> {
+    fn check_room(&self, inner: &Inner) -> Result<(), RegisterError> {
         let active = inner.cameras.values().filter(|s| s.active).count();
         if active >= self.max_cameras {
-            return Err(Refusal::ServerFull {
-                max: self.max_cameras as u32,
+            return Err(RegisterError::Full {
+                max: self.max_cameras,
             });
         }
         Ok(())
@@ -363,8 +358,7 @@ impl Registry {
         };
         CameraView {
             name: name.to_owned(),
-            peer: s.peer,
-            protocol: s.protocol,
+            origin: s.origin.clone(),
             state,
             state_for,
             last_frame_age,
@@ -383,13 +377,14 @@ pub struct CameraHandle {
 }
 
 impl CameraHandle {
+    /// The camera's name.
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// Takes one of the registry's places for this camera, which has just
     /// sent its first valid frame. Refused when the server is full.
-    pub fn activate(&self) -> Result<(), Refusal> {
+    pub fn activate(&self) -> Result<(), RegisterError> {
         let mut inner = self.registry.lock();
         if inner.cameras.get(&self.name).is_some_and(|s| s.active) {
             return Ok(());
@@ -489,8 +484,8 @@ mod tests {
         Frame::new(header, vec![sequence as u8]).unwrap()
     }
 
-    fn peer() -> SocketAddr {
-        "127.0.0.1:1000".parse().unwrap()
+    fn peer() -> Origin {
+        Origin::peer("127.0.0.1:1000".parse().unwrap(), "native")
     }
 
     fn quick() -> Lifecycle {
@@ -503,30 +498,32 @@ mod tests {
     #[test]
     fn names_are_unique_while_connected_and_free_after() {
         let reg = Registry::new(8, quick());
-        let a = reg.register("a", peer(), Protocol::Native).unwrap();
+        let a = reg.register("a", peer()).unwrap();
         assert_eq!(
-            reg.register("a", peer(), Protocol::Native).err(),
-            Some(Refusal::NameInUse("a".into()))
+            reg.register("a", peer()).err(),
+            Some(RegisterError::NameInUse("a".into()))
         );
         drop(a);
         assert_eq!(reg.snapshot()[0].state, CameraState::Offline);
         assert!(reg.contains("a") && !reg.contains("b"));
-        assert!(reg.register("a", peer(), Protocol::Legacy).is_ok());
+        let legacy = Origin::peer("127.0.0.1:1001".parse().unwrap(), "legacy");
+        let _a = reg.register("a", legacy.clone()).unwrap();
+        assert_eq!(reg.snapshot()[0].origin, legacy);
     }
 
     #[test]
     fn a_full_server_refuses() {
         let reg = Registry::new(2, quick());
-        let a = reg.register("a", peer(), Protocol::Native).unwrap();
-        let b = reg.register("b", peer(), Protocol::Native).unwrap();
+        let a = reg.register("a", peer()).unwrap();
+        let b = reg.register("b", peer()).unwrap();
         // Hellos alone take no place: a third and a fourth may say hello.
-        let c = reg.register("c", peer(), Protocol::Native).unwrap();
+        let c = reg.register("c", peer()).unwrap();
         a.activate().unwrap();
         b.publish(frame("b", 0), true);
-        assert_eq!(c.activate(), Err(Refusal::ServerFull { max: 2 }));
+        assert_eq!(c.activate(), Err(RegisterError::Full { max: 2 }));
         assert_eq!(
-            reg.register("d", peer(), Protocol::Native).err(),
-            Some(Refusal::ServerFull { max: 2 })
+            reg.register("d", peer()).err(),
+            Some(RegisterError::Full { max: 2 })
         );
         drop(a);
         assert!(c.activate().is_ok());
@@ -535,15 +532,12 @@ mod tests {
     #[test]
     fn offline_cameras_that_never_sent_a_frame_are_forgotten_first() {
         let reg = Registry::new(2, quick());
-        let real = reg.register("real", peer(), Protocol::Native).unwrap();
+        let real = reg.register("real", peer()).unwrap();
         real.publish(frame("real", 0), true);
         drop(real);
         // Many more hellos than the list keeps (4 × 2), none with a frame.
         for i in 0..50 {
-            drop(
-                reg.register(&format!("junk{i}"), peer(), Protocol::Native)
-                    .unwrap(),
-            );
+            drop(reg.register(&format!("junk{i}"), peer()).unwrap());
         }
         let names: Vec<String> = reg.snapshot().into_iter().map(|v| v.name).collect();
         assert!(names.len() <= 8, "{names:?}");
@@ -553,7 +547,7 @@ mod tests {
     #[test]
     fn the_slot_keeps_only_the_newest_frame() {
         let reg = Registry::new(8, quick());
-        let cam = reg.register("a", peer(), Protocol::Native).unwrap();
+        let cam = reg.register("a", peer()).unwrap();
         let viewer = reg.consumer();
         for seq in 0..5 {
             cam.publish(frame("a", seq), true);
@@ -569,7 +563,7 @@ mod tests {
     #[test]
     fn silence_turns_stale_then_offline() {
         let reg = Registry::new(8, quick());
-        let cam = reg.register("a", peer(), Protocol::Native).unwrap();
+        let cam = reg.register("a", peer()).unwrap();
         cam.publish(frame("a", 0), true);
         let t = Instant::now();
         let at = |ms| reg.snapshot_at(t + Duration::from_millis(ms)).remove(0);
@@ -586,7 +580,7 @@ mod tests {
     #[test]
     fn the_tap_sees_every_frame_and_the_departure() {
         let reg = Registry::new(8, quick());
-        let cam = reg.register("a", peer(), Protocol::Native).unwrap();
+        let cam = reg.register("a", peer()).unwrap();
         cam.publish(frame("a", 0), true); // before the tap: not seen
         let tap = reg.tap(1 << 20);
         for seq in 1..=3 {
@@ -606,7 +600,7 @@ mod tests {
     #[test]
     fn surveillance_flags_wake_viewers_but_scores_do_not() {
         let reg = Registry::new(8, quick());
-        let _cam = reg.register("a", peer(), Protocol::Native).unwrap();
+        let _cam = reg.register("a", peer()).unwrap();
         let mut rx = reg.subscribe();
         rx.borrow_and_update();
         let mut s = Surveillance {
@@ -626,7 +620,7 @@ mod tests {
     fn subscribers_see_changes_without_a_queue() {
         let reg = Registry::new(8, quick());
         let mut rx = reg.subscribe();
-        let cam = reg.register("a", peer(), Protocol::Native).unwrap();
+        let cam = reg.register("a", peer()).unwrap();
         for seq in 0..100 {
             cam.publish(frame("a", seq), true);
         }
