@@ -200,6 +200,22 @@ async fn connect_and_stream(
     summary: &mut ClientSummary,
     shutdown: &CancellationToken,
 ) -> End {
+    // A legacy session has no hello: its first frame is what shows the
+    // server it is a camera, and a server under a flood of silent
+    // connections drops those that stay silent longest. So a legacy client
+    // waits for a fresh frame first, then connects and sends it at once.
+    let legacy = config.protocol == Protocol::Legacy;
+    let mut first = None;
+    if legacy {
+        frames.mark_unchanged();
+        tokio::select! {
+            _ = shutdown.cancelled() => return End::Finished,
+            changed = frames.changed() => if changed.is_err() {
+                return End::Lost(Error::Malformed("the capture thread stopped".into()));
+            },
+        }
+        first = frames.borrow_and_update().clone();
+    }
     let opened = async {
         let stream = connect(server, config.connect_timeout).await?;
         if config.protocol == Protocol::Native {
@@ -209,7 +225,11 @@ async fn connect_and_stream(
         } else {
             let (read, write) = tokio::io::split(stream);
             let reader = MessageReader::new(read, protocol::MAX_SERVER_MESSAGE_LEN);
-            Ok((reader, MessageWriter::new(write)))
+            let mut writer = MessageWriter::new(write);
+            if let Some(frame) = &first {
+                writer.send_with(|out| legacy_message(frame, out)).await?;
+            }
+            Ok((reader, writer))
         }
     };
     let (mut reader, mut writer) = tokio::select! {
@@ -220,12 +240,16 @@ async fn connect_and_stream(
         },
     };
     summary.connections += 1;
+    summary.frames_sent += u64::from(first.is_some());
     info!(
         "connected to {server} as {:?} ({} protocol)",
         hello.camera, config.protocol
     );
-    // Only frames captured from now on: never a backlog from before.
-    frames.mark_unchanged();
+    // Only frames captured from now on: never a backlog from before (a
+    // legacy client's first frame was captured just before it connected).
+    if !legacy {
+        frames.mark_unchanged();
+    }
     match stream_frames(config, &mut reader, &mut writer, frames, summary, shutdown).await {
         Ok(()) => {
             if config.protocol == Protocol::Native {
