@@ -1,5 +1,5 @@
 //! Les solutions des exercices qui s'appuient sur les crates de vigie
-//! (chapitres 1, 7, 9 et 13), écrites comme le lecteur les écrirait, et
+//! (chapitres 1, 7, 9 et 14), écrites comme le lecteur les écrirait, et
 //! vérifiées. Les exercices sans crate de vigie ont leurs solutions dans le
 //! cahier `tutorial/ma-vigie/solutions/`. L'annexe « Solutions des
 //! exercices » du livre renvoie ici.
@@ -133,9 +133,9 @@ fn ch09_the_highest_quality_under_20_000_bytes() {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
-    /// Chapitre 13 : compresser puis décompresser garde la taille en pixels.
+    /// Chapitre 14 : compresser puis décompresser garde la taille en pixels.
     #[test]
-    fn ch13_jpeg_keeps_width_and_height(
+    fn ch14_jpeg_keeps_width_and_height(
         quality in 1u8..=100,
         width in 16u32..=128,
         height in 16u32..=96,
