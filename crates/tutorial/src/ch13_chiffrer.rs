@@ -240,7 +240,7 @@ async fn relay(
         let room = CAPTURE_LIMIT.saturating_sub(seen.len());
         seen.extend_from_slice(&buf[..n.min(room)]);
     }
-    let _ = to.shutdown().await; // « je n'ai plus rien à dire » à l'autre bout
+    let _ = to.shutdown().await; // « plus rien à dire », à l'autre bout
     seen
 }
 // ANCHOR_END: espion
