@@ -153,7 +153,8 @@ fn record(counters: &Arc<CaptureCounters>, summary: &mut ClientSummary) {
     summary.camera_errors = counters.camera_errors.load(Ordering::Relaxed);
 }
 
-/// `HOST` → `HOST:8485`; `HOST:PORT` and `[v6]:PORT` are kept.
+/// `HOST` → `HOST:8485` ([`DEFAULT_PORT`](crate::DEFAULT_PORT)); `HOST:PORT`
+/// and `[v6]:PORT` are kept.
 pub fn with_default_port(server: &str) -> String {
     let has_port = match server.rsplit_once(':') {
         Some((host, port)) => {
@@ -164,9 +165,9 @@ pub fn with_default_port(server: &str) -> String {
     if has_port {
         server.to_owned()
     } else if server.contains(':') && !server.starts_with('[') {
-        format!("[{server}]:8485")
+        format!("[{server}]:{}", crate::DEFAULT_PORT)
     } else {
-        format!("{server}:8485")
+        format!("{server}:{}", crate::DEFAULT_PORT)
     }
 }
 
