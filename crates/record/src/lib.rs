@@ -98,6 +98,7 @@ impl FromStr for RecordMode {
 pub struct RecordConfig {
     /// The recordings directory (`--record DIR`).
     pub dir: PathBuf,
+    /// Motion events only, or everything.
     pub mode: RecordMode,
     /// How much video before an event starts goes in its file (3 s).
     pub pre_roll: Duration,
@@ -117,6 +118,7 @@ pub struct RecordConfig {
 }
 
 impl RecordConfig {
+    /// The defaults for recording into `dir` in `mode`.
     pub fn new(dir: impl Into<PathBuf>, mode: RecordMode) -> RecordConfig {
         RecordConfig {
             dir: dir.into(),
@@ -155,14 +157,24 @@ pub struct RecordingStatus {
 #[non_exhaustive]
 pub enum RecordError {
     #[error("{}: {source}", path.display())]
+    /// Reading or writing a file failed.
     Io {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
+    /// A file that is not a Matroska file vigie wrote.
     #[error("{} is not a Matroska file: {reason}", path.display())]
-    NotMatroska { path: PathBuf, reason: String },
+    NotMatroska {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     #[error("cannot JPEG-encode the frame: {0}")]
+    /// A picture could not be encoded.
     Encode(#[from] vigie_core::Error),
 }
 

@@ -37,6 +37,7 @@ use crate::{legacy, Error};
 pub struct ClientConfig {
     /// `HOST:PORT`; a bare `HOST` means port 8485.
     pub server: String,
+    /// Which wire format to speak (vigie's own by default).
     pub protocol: Protocol,
     /// Frames per second to capture.
     pub fps: f64,
@@ -55,6 +56,7 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// Default settings for sending to `server` (`HOST` or `HOST:PORT`).
     pub fn new(server: impl Into<String>) -> ClientConfig {
         ClientConfig {
             server: server.into(),
@@ -73,9 +75,13 @@ impl ClientConfig {
 /// What a client run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientSummary {
+    /// Frames the server received from this client.
     pub frames_sent: u64,
+    /// Frames the camera gave.
     pub frames_captured: u64,
+    /// Connections opened (more than one after a reconnection).
     pub connections: u64,
+    /// Captures that failed.
     pub camera_errors: u64,
 }
 
