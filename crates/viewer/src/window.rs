@@ -71,7 +71,8 @@ pub fn run(
         runtime.clone(),
         decoder_stop.clone(),
         move || proxy.send_event(Wake::Frames).is_ok(),
-    );
+    )
+    .map_err(|e| ViewerError::Thread(e.to_string()))?;
     let proxy = event_loop.create_proxy();
     let watch_stop = stop.clone();
     runtime.spawn(async move {

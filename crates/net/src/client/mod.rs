@@ -104,7 +104,7 @@ pub async fn run(
     let info = camera.info();
     let stop_capture = shutdown.child_token();
     let (mut frames, counters) =
-        capture::spawn(camera, config.fps, config.every, stop_capture.clone());
+        capture::spawn(camera, config.fps, config.every, stop_capture.clone())?;
     let _stop_capture_on_exit = stop_capture.drop_guard();
     let server = with_default_port(&config.server);
     let hello = Hello {
