@@ -78,7 +78,9 @@ pub struct Hello {
     pub camera: String,
     /// The size and format of the frames it will send.
     pub width: u32,
+    /// Frame height in pixels.
     pub height: u32,
+    /// The pixel format of its frames.
     pub format: PixelFormat,
     /// The frame rate it aims for.
     pub fps: f32,
@@ -99,15 +101,28 @@ pub struct Accept {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[non_exhaustive]
 pub enum Refusal {
+    /// The client speaks another version of the protocol.
     #[error("protocol version mismatch: the client speaks {client}, the server speaks {server}")]
-    VersionMismatch { client: u16, server: u16 },
+    VersionMismatch {
+        /// The client's version.
+        client: u16,
+        /// The server's version.
+        server: u16,
+    },
     #[error("a camera named {0:?} is already connected")]
+    /// Another connected camera has this name.
     NameInUse(String),
+    /// The server has as many cameras as it takes.
     #[error("the server is full ({max} cameras)")]
-    ServerFull { max: u32 },
+    ServerFull {
+        /// How many it takes.
+        max: u32,
+    },
     #[error("bad or missing token")]
+    /// The camera's pairing token is missing or wrong.
     BadToken,
     #[error("invalid hello: {0}")]
+    /// The hello does not describe a camera vigie can take (why, in words).
     InvalidHello(String),
 }
 
@@ -147,21 +162,31 @@ impl Refusal {
 /// A message from a camera client.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClientMessage {
+    /// The first message: who the camera is.
     Hello(Hello),
+    /// A picture.
     Frame(Frame),
     /// Carries the client's clock, in µs since the epoch.
     Heartbeat {
+        /// When it was sent, µs since the Unix epoch (sender's clock).
         sent_at_us: u64,
     },
+    /// The camera leaves on purpose (not a lost connection).
     Goodbye,
 }
 
 /// A message from the server.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServerMessage {
+    /// The camera is taken.
     Accept(Accept),
+    /// The camera is refused, and why.
     Refuse(Refusal),
-    Heartbeat { sent_at_us: u64 },
+    /// The server is still there.
+    Heartbeat {
+        /// When it was sent, µs since the Unix epoch (sender's clock).
+        sent_at_us: u64,
+    },
 }
 
 /// Appends a packed client message to `out`. Frames are serialized straight

@@ -23,6 +23,7 @@
 
 mod frame_check;
 mod legacy_peer;
+mod local;
 mod native_peer;
 mod pending;
 
@@ -43,6 +44,7 @@ use crate::log_limit::{Kind, LogLimiter};
 use crate::protocol::{Refusal, MAGIC};
 use crate::text::escape;
 use crate::Error;
+pub use local::{spawn_local, LocalServer};
 use pending::{Pending, Ticket};
 use vigie_hub::{CameraHandle, Registry};
 
