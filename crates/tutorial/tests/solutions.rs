@@ -1,5 +1,5 @@
 //! Les solutions des exercices qui s'appuient sur les crates de vigie
-//! (chapitres 1, 6, 7, 9, 13 et 14), écrites comme le lecteur les écrirait, et
+//! (chapitres 1, 6, 7, 9, 10, 13 et 14), écrites comme le lecteur les écrirait, et
 //! vérifiées. Les exercices sans crate de vigie ont leurs solutions dans le
 //! cahier `tutorial/ma-vigie/solutions/`. L'annexe « Solutions des
 //! exercices » du livre renvoie ici.
@@ -134,6 +134,37 @@ fn ch09_the_highest_quality_under_20_000_bytes() {
 /// Chapitre 13 : le serveur réinstallé. La caméra épinglée sur l'ancienne
 /// identité le refuse, en montrant les deux empreintes ; un nouveau code,
 /// fait pour la nouvelle identité, la fait accepter.
+/// Chapitre 10 : le signal du registre ne fait pas de file. Cinq images
+/// publiées pendant que la tâche ne regarde pas la réveillent UNE fois, et
+/// elle voit alors la cinquième ; rien de plus n'attend ensuite.
+#[test]
+fn ch10_five_frames_wake_a_busy_watcher_once() {
+    use vigie_hub::{Lifecycle, Registry};
+    let registry = Registry::new(4, Lifecycle::default());
+    let mut changes = registry.subscribe();
+    let peer = "192.168.1.30:50000".parse().unwrap();
+    let camera = registry
+        .register("salon", vigie_net::Protocol::Native.origin(peer))
+        .unwrap();
+    changes.borrow_and_update(); // l'arrivée de la caméra : vue
+    let pattern = TestPattern::new("salon", 32, 24, 30.0).unwrap();
+    for sequence in 0..5 {
+        camera.publish(
+            pattern.render(sequence, vigie_tutorial::MORNING_US),
+            false,
+        );
+    }
+    let mut wakes = 0;
+    while changes.has_changed().unwrap() {
+        changes.borrow_and_update();
+        wakes += 1;
+    }
+    assert_eq!(wakes, 1, "cinq changements, un seul réveil");
+    let view = &registry.snapshot()[0];
+    assert_eq!(view.stats.frames, 5);
+    assert_eq!(view.latest.as_ref().unwrap().sequence(), 4);
+}
+
 #[test]
 fn ch13_a_reinstalled_server_is_refused_until_paired_again() {
     use std::sync::Arc;
