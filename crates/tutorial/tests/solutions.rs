@@ -1,5 +1,5 @@
 //! Les solutions des exercices qui s'appuient sur les crates de vigie
-//! (chapitres 1, 6, 7, 9, 10, 13 et 14), écrites comme le lecteur les écrirait, et
+//! (chapitres 1, 6, 7, 9, 10, 13, 14 et 15), écrites comme le lecteur les écrirait, et
 //! vérifiées. Les exercices sans crate de vigie ont leurs solutions dans le
 //! cahier `tutorial/ma-vigie/solutions/`. L'annexe « Solutions des
 //! exercices » du livre renvoie ici.
@@ -163,6 +163,66 @@ fn ch10_five_frames_wake_a_busy_watcher_once() {
     let view = &registry.snapshot()[0];
     assert_eq!(view.stats.frames, 5);
     assert_eq!(view.latest.as_ref().unwrap().sequence(), 4);
+}
+
+/// Chapitre 15 : le mouvement lu dans le registre. Les images arrivent en
+/// JPEG ; on les décompresse, on refait une `Frame` RGB8, et on compare
+/// chaque image lue à la précédente lue. Sans réseau, pour que les comptes
+/// soient exacts : lues une à une, les 20 images donnent 19 comparaisons ;
+/// lues après coup, la case n'en garde qu'une.
+#[test]
+fn ch15_motion_read_from_the_registry() {
+    use vigie_hub::{Lifecycle, Registry};
+    use vigie_tutorial::ch15_plus_loin::changed_share;
+
+    fn rgb_of(latest: &Frame) -> Frame {
+        let rgb = jpeg::decode_rgb(latest.payload()).unwrap();
+        let header = FrameHeader {
+            format: PixelFormat::Rgb8,
+            ..latest.header().clone()
+        };
+        Frame::new(header, rgb.pixels).unwrap()
+    }
+
+    let registry = Registry::new(4, Lifecycle::default());
+    let peer = "192.168.1.31:50000".parse().unwrap();
+    let camera = registry
+        .register("entrée", vigie_net::Protocol::Native.origin(peer))
+        .unwrap();
+    let pattern = TestPattern::new("entrée", 160, 120, 15.0).unwrap();
+    let jpeg_of = |sequence| {
+        let frame = pattern.render(sequence, vigie_tutorial::MORNING_US);
+        jpeg::encode_frame(&frame, 90).unwrap()
+    };
+
+    // Lues une à une, aussi vite qu'elles arrivent.
+    let mut previous: Option<Frame> = None;
+    let mut shares = Vec::new();
+    for sequence in 0..20 {
+        camera.publish(jpeg_of(sequence), false);
+        let view = &registry.snapshot()[0];
+        let now = rgb_of(view.latest.as_ref().unwrap());
+        if let Some(before) = &previous {
+            shares.push(changed_share(before, &now, 60));
+        }
+        previous = Some(now);
+    }
+    assert_eq!(shares.len(), 19);
+    // Le carré de la mire bouge, le numéro change : chaque image diffère
+    // un peu de la précédente, mais la plus grande part de l'image reste.
+    assert!(shares.iter().all(|&s| s > 0.0 && s < 0.5), "{shares:?}");
+
+    // La même image, deux fois : rien n'a changé, malgré le JPEG.
+    let same = rgb_of(&jpeg_of(3));
+    assert_eq!(changed_share(&same, &rgb_of(&jpeg_of(3)), 60), 0.0);
+
+    // Vingt de plus, lues après coup : la case ne garde que la dernière.
+    for sequence in 20..40 {
+        camera.publish(jpeg_of(sequence), false);
+    }
+    let view = &registry.snapshot()[0];
+    assert_eq!(view.latest.as_ref().unwrap().sequence(), 39);
+    assert_eq!(view.stats.frames, 40);
 }
 
 #[test]
