@@ -60,7 +60,7 @@ fn pace(out: &mut dyn Write) -> anyhow::Result<()> {
 fn waits(out: &mut dyn Write) -> anyhow::Result<()> {
     // ANCHOR: attentes
     // Les réglages de `vigie client` : 0,5 s, doublée à chaque échec, 10 s au
-    // plus ; puis ± 25 % de hasard.
+    // plus ; puis ± 25 % de gigue (jitter).
     let mut backoff = Backoff::default();
     for attempt in 1..=7 {
         let wait = backoff.next_wait().as_secs_f64();

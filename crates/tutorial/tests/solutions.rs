@@ -1,5 +1,5 @@
 //! Les solutions des exercices qui s'appuient sur les crates de vigie
-//! (chapitres 1, 6, 7, 9, 13 et 14), écrites comme le lecteur les écrirait, et
+//! (chapitres 1, 6, 7, 9, 10, 13, 14 et 15), écrites comme le lecteur les écrirait, et
 //! vérifiées. Les exercices sans crate de vigie ont leurs solutions dans le
 //! cahier `tutorial/ma-vigie/solutions/`. L'annexe « Solutions des
 //! exercices » du livre renvoie ici.
@@ -134,6 +134,97 @@ fn ch09_the_highest_quality_under_20_000_bytes() {
 /// Chapitre 13 : le serveur réinstallé. La caméra épinglée sur l'ancienne
 /// identité le refuse, en montrant les deux empreintes ; un nouveau code,
 /// fait pour la nouvelle identité, la fait accepter.
+/// Chapitre 10 : le signal du registre ne fait pas de file. Cinq images
+/// publiées pendant que la tâche ne regarde pas la réveillent UNE fois, et
+/// elle voit alors la cinquième ; rien de plus n'attend ensuite.
+#[test]
+fn ch10_five_frames_wake_a_busy_watcher_once() {
+    use vigie_hub::{Lifecycle, Registry};
+    let registry = Registry::new(4, Lifecycle::default());
+    let mut changes = registry.subscribe();
+    let peer = "192.168.1.30:50000".parse().unwrap();
+    let camera = registry
+        .register("salon", vigie_net::Protocol::Native.origin(peer))
+        .unwrap();
+    changes.borrow_and_update(); // l'arrivée de la caméra : vue
+    let pattern = TestPattern::new("salon", 32, 24, 30.0).unwrap();
+    for sequence in 0..5 {
+        camera.publish(
+            pattern.render(sequence, vigie_tutorial::MORNING_US),
+            false,
+        );
+    }
+    let mut wakes = 0;
+    while changes.has_changed().unwrap() {
+        changes.borrow_and_update();
+        wakes += 1;
+    }
+    assert_eq!(wakes, 1, "cinq changements, un seul réveil");
+    let view = &registry.snapshot()[0];
+    assert_eq!(view.stats.frames, 5);
+    assert_eq!(view.latest.as_ref().unwrap().sequence(), 4);
+}
+
+/// Chapitre 15 : le mouvement lu dans le registre. Les images arrivent en
+/// JPEG ; on les décompresse, on refait une `Frame` RGB8, et on compare
+/// chaque image lue à la précédente lue. Sans réseau, pour que les comptes
+/// soient exacts : lues une à une, les 20 images donnent 19 comparaisons ;
+/// lues après coup, la case n'en garde qu'une.
+#[test]
+fn ch15_motion_read_from_the_registry() {
+    use vigie_hub::{Lifecycle, Registry};
+    use vigie_tutorial::ch15_plus_loin::changed_share;
+
+    fn rgb_of(latest: &Frame) -> Frame {
+        let rgb = jpeg::decode_rgb(latest.payload()).unwrap();
+        let header = FrameHeader {
+            format: PixelFormat::Rgb8,
+            ..latest.header().clone()
+        };
+        Frame::new(header, rgb.pixels).unwrap()
+    }
+
+    let registry = Registry::new(4, Lifecycle::default());
+    let peer = "192.168.1.31:50000".parse().unwrap();
+    let camera = registry
+        .register("entrée", vigie_net::Protocol::Native.origin(peer))
+        .unwrap();
+    let pattern = TestPattern::new("entrée", 160, 120, 15.0).unwrap();
+    let jpeg_of = |sequence| {
+        let frame = pattern.render(sequence, vigie_tutorial::MORNING_US);
+        jpeg::encode_frame(&frame, 90).unwrap()
+    };
+
+    // Lues une à une, aussi vite qu'elles arrivent.
+    let mut previous: Option<Frame> = None;
+    let mut shares = Vec::new();
+    for sequence in 0..20 {
+        camera.publish(jpeg_of(sequence), false);
+        let view = &registry.snapshot()[0];
+        let now = rgb_of(view.latest.as_ref().unwrap());
+        if let Some(before) = &previous {
+            shares.push(changed_share(before, &now, 60));
+        }
+        previous = Some(now);
+    }
+    assert_eq!(shares.len(), 19);
+    // Le carré de la mire bouge, le numéro change : chaque image diffère
+    // un peu de la précédente, mais la plus grande part de l'image reste.
+    assert!(shares.iter().all(|&s| s > 0.0 && s < 0.5), "{shares:?}");
+
+    // La même image, deux fois : rien n'a changé, malgré le JPEG.
+    let same = rgb_of(&jpeg_of(3));
+    assert_eq!(changed_share(&same, &rgb_of(&jpeg_of(3)), 60), 0.0);
+
+    // Vingt de plus, lues après coup : la case ne garde que la dernière.
+    for sequence in 20..40 {
+        camera.publish(jpeg_of(sequence), false);
+    }
+    let view = &registry.snapshot()[0];
+    assert_eq!(view.latest.as_ref().unwrap().sequence(), 39);
+    assert_eq!(view.stats.frames, 40);
+}
+
 #[test]
 fn ch13_a_reinstalled_server_is_refused_until_paired_again() {
     use std::sync::Arc;
