@@ -1,0 +1,2 @@
+//! vigie.toml (in progress).
+#![deny(missing_docs)]
