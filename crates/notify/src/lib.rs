@@ -79,7 +79,7 @@ impl NtfyConfig {
 }
 
 /// Which channels, and how patient they are.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NotifyConfig {
     /// The webhook's URL.
     pub webhook: Option<String>,

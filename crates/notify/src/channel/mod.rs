@@ -62,6 +62,15 @@ pub(crate) fn client(options: HttpOptions) -> Result<reqwest::Client, Error> {
         .map_err(|e| Error::Http(e.to_string()))
 }
 
+/// Whether `url` can be a `what` (`webhook`, `ntfy`) URL: http or https,
+/// with a host (and for ntfy, a topic). For checking a config file.
+pub fn check_url(url: &str, what: &'static str) -> Result<(), Error> {
+    match what {
+        "ntfy" => ntfy::topic_url(url).map(drop),
+        _ => http_url(url, what).map(drop),
+    }
+}
+
 /// Checks that `url` is an http(s) URL with a host.
 pub(crate) fn http_url(url: &str, what: &'static str) -> Result<url::Url, Error> {
     let bad = |reason: &str| Error::BadUrl {

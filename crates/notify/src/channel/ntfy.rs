@@ -16,6 +16,19 @@
 
 use crate::{Error, Event, EventKind};
 
+/// `topic` as a URL, if it is an http(s) URL that names a topic.
+pub(crate) fn topic_url(topic: &str) -> Result<url::Url, Error> {
+    let url = super::http_url(topic, "ntfy")?;
+    if url.path().trim_matches('/').is_empty() {
+        return Err(Error::BadUrl {
+            url: topic.to_string(),
+            what: "ntfy",
+            reason: "it names no topic (https://ntfy.sh/TOPIC)".into(),
+        });
+    }
+    Ok(url)
+}
+
 /// An ntfy channel.
 pub(crate) struct Ntfy {
     client: reqwest::Client,
@@ -25,17 +38,9 @@ pub(crate) struct Ntfy {
 
 impl Ntfy {
     pub fn new(client: reqwest::Client, topic: &str, token: Option<String>) -> Result<Ntfy, Error> {
-        let topic_url = super::http_url(topic, "ntfy")?;
-        if topic_url.path().trim_matches('/').is_empty() {
-            return Err(Error::BadUrl {
-                url: topic.to_string(),
-                what: "ntfy",
-                reason: "it names no topic (https://ntfy.sh/TOPIC)".into(),
-            });
-        }
         Ok(Ntfy {
             client,
-            topic: topic_url,
+            topic: topic_url(topic)?,
             token,
         })
     }

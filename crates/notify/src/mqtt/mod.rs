@@ -43,7 +43,7 @@ const MAX_KNOWN: usize = 1024;
 const ACK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How to reach the broker and name the topics.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MqttConfig {
     /// The broker.
     pub url: MqttUrl,
