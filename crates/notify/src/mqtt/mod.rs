@@ -19,6 +19,7 @@
 //! camera it knows, with its state: a broker restarted without persistence
 //! has forgotten the retained messages.
 
+mod status;
 mod topics;
 mod url;
 
@@ -30,6 +31,7 @@ use bytes::Bytes;
 use rumqttc::{AsyncClient, Event as Polled, LastWill, MqttOptions, Outgoing, Packet, QoS};
 use tokio::sync::watch;
 
+pub use status::{MqttState, MqttStatus};
 pub use topics::topic_id;
 pub use url::{MqttUrl, DEFAULT_PORT};
 
@@ -72,42 +74,6 @@ impl MqttConfig {
             reconnect: Backoff::default(),
         }
     }
-}
-
-/// Whether vigie is connected to its broker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum MqttState {
-    /// Not connected yet.
-    Connecting,
-    /// Connected.
-    Connected,
-    /// Lost or refused; trying again.
-    Disconnected,
-}
-
-impl MqttState {
-    /// `connecting`, `connected` or `disconnected`, for JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MqttState::Connecting => "connecting",
-            MqttState::Connected => "connected",
-            MqttState::Disconnected => "disconnected",
-        }
-    }
-}
-
-/// The MQTT connection as `/api/health` shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MqttStatus {
-    /// The broker (password hidden).
-    pub broker: String,
-    /// Connected or not.
-    pub state: MqttState,
-    /// Successful connections so far (1 + reconnections).
-    pub connections: u64,
-    /// Why the last connection failed or ended.
-    pub last_error: Option<String>,
 }
 
 /// What the publisher reads of the connection.
