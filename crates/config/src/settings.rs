@@ -114,6 +114,20 @@ fn rule(over: &file::Rules, base: &Rule) -> Rule {
     }
 }
 
+impl CameraSettings {
+    /// This camera's motion detector settings (vigie-core's defaults for
+    /// the rest; the binary adapts them to the analysis rate with
+    /// `vigie_record::analysis::detector_config`).
+    pub fn motion_config(&self) -> vigie_core::motion::MotionConfig {
+        vigie_core::motion::MotionConfig {
+            threshold: self.motion_threshold,
+            min_area: self.motion_area,
+            masks: self.motion_masks.clone(),
+            ..vigie_core::motion::MotionConfig::default()
+        }
+    }
+}
+
 impl Settings {
     /// `file`, with `command_line` (only the flags the user gave) over it,
     /// and the defaults under both.

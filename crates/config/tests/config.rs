@@ -258,3 +258,40 @@ fn check_prints_every_setting_and_no_secret() {
         "{text}"
     );
 }
+
+#[test]
+fn a_camera_s_own_mask_leaves_motion_out_for_it_and_not_for_another() {
+    use vigie_core::motion::{MotionDetector, MotionEvent};
+    // The door masks the top 30 % of its picture; other cameras the top 8 %.
+    let file = parse(
+        "[motion]\nmasks = [\"0,0,1,0.08\"]\n[cameras.door.motion]\nmasks = [\"0,0,1,0.3\"]\n",
+    )
+    .unwrap();
+    let s = Settings::from_config(&file);
+    let (w, h) = (160usize, 120usize);
+    let still = vec![100u8; w * h];
+    // Something bright crosses rows 14 to 33 (12 % to 28 % of the height).
+    let crossing = |x0: usize| {
+        let mut f = still.clone();
+        for y in 14..34 {
+            for x in x0..x0 + 40 {
+                f[y * w + x] = 230;
+            }
+        }
+        f
+    };
+    let started = |camera: &str| {
+        let mut detector = MotionDetector::new(s.camera(camera).motion_config());
+        let mut events = 0;
+        for _ in 0..10 {
+            detector.update_grey(&still, w, h);
+        }
+        for i in 0..10 {
+            let update = detector.update_grey(&crossing(10 + i * 8), w, h);
+            events += usize::from(update.event == Some(MotionEvent::Started));
+        }
+        events
+    };
+    assert_eq!(started("door"), 0, "inside the door's own mask");
+    assert_eq!(started("hall"), 1, "outside the default mask");
+}

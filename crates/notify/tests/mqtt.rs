@@ -93,6 +93,22 @@ impl Drop for Broker {
 
 type Seen = Arc<Mutex<Vec<(String, Bytes)>>>;
 
+/// What the subscriber notes when the broker has confirmed a subscription.
+const SUBSCRIBED: &str = "(subscribed)";
+
+/// Waits until both subscriptions are confirmed: from then on, nothing
+/// published is missed.
+fn wait_subscribed(seen: &Seen) {
+    wait_until("the subscriptions", || {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .filter(|(t, _)| t == SUBSCRIBED)
+            .count()
+            >= 2
+    });
+}
+
 /// A subscriber to `vigie/#` and `homeassistant/#` with a persistent
 /// session: what is published while it reconnects waits for it.
 fn subscribe(rt: &tokio::runtime::Runtime, port: u16, id: &str) -> Seen {
@@ -110,6 +126,9 @@ fn subscribe(rt: &tokio::runtime::Runtime, port: u16, id: &str) -> Seen {
                     for filter in ["vigie/#", "homeassistant/#"] {
                         client.subscribe(filter, QoS::AtLeastOnce).await.unwrap();
                     }
+                }
+                Ok(Polled::Incoming(Packet::SubAck(_))) => {
+                    kept.lock().unwrap().push((SUBSCRIBED.into(), Bytes::new()))
                 }
                 Ok(Polled::Incoming(Packet::Publish(p))) => kept
                     .lock()
@@ -189,10 +208,7 @@ fn discovery_then_on_then_off_then_offline() {
     };
     let rt = runtime();
     let seen = subscribe(&rt, broker.port, "watcher-1");
-    wait_until("the subscriber", || {
-        std::net::TcpStream::connect(("127.0.0.1", broker.port)).is_ok()
-    });
-    std::thread::sleep(Duration::from_millis(300));
+    wait_subscribed(&seen);
     let n = notifier(&broker, Limits::default(), &rt);
     wait_until("a connection", || {
         n.mqtt_status().unwrap().state == MqttState::Connected
@@ -251,7 +267,7 @@ fn the_last_will_says_offline_when_vigie_dies() {
     };
     let watcher = runtime();
     let seen = subscribe(&watcher, broker.port, "watcher-2");
-    std::thread::sleep(Duration::from_millis(300));
+    wait_subscribed(&seen);
     let vigie = runtime();
     let n = notifier(&broker, Limits::default(), &vigie);
     n.notify(Event::online("yard"));
@@ -272,7 +288,7 @@ fn a_broker_restart_loses_no_event_beyond_the_bounded_queue() {
     };
     let rt = runtime();
     let seen = subscribe(&rt, broker.port, "watcher-3");
-    std::thread::sleep(Duration::from_millis(300));
+    wait_subscribed(&seen);
     let limits = Limits {
         events: 16,
         bytes: 1 << 20,
@@ -328,4 +344,36 @@ fn a_broker_restart_loses_no_event_beyond_the_bounded_queue() {
     assert!(sent[sent.len() - 16..].iter().all(|t| got.contains(t)));
     assert!(n.mqtt_status().unwrap().connections >= 2);
     assert!(position(&seen, "vigie/hall/motion", b"OFF").is_some());
+}
+
+#[test]
+fn a_broker_that_comes_late_gets_the_waiting_events_and_a_clean_stop_says_offline() {
+    let Some(mut broker) = Broker::start() else {
+        return;
+    };
+    let rt = runtime();
+    let seen = subscribe(&rt, broker.port, "watcher-4");
+    wait_subscribed(&seen);
+    broker.stop();
+    let n = notifier(&broker, Limits::default(), &rt);
+    n.notify(Event::online("porch"));
+    n.notify(Event::motion_started("porch", None));
+    wait_until("a failed attempt", || {
+        n.mqtt_status().unwrap().last_error.is_some()
+    });
+    let status = n.mqtt_status().unwrap();
+    assert_ne!(status.state, MqttState::Connected);
+    assert!(status.last_error.is_some(), "{status:?}");
+    assert_eq!(n.stats()[0].counts.sent, 0);
+    broker.run();
+    wait_until("both events", || {
+        event_times(&seen, "vigie/porch/event").len() >= 2
+    });
+    assert!(position(&seen, "vigie/porch/motion", b"ON").is_some());
+    let online = position(&seen, "vigie/status", b"online").unwrap();
+    rt.block_on(n.shutdown(Duration::from_secs(5)));
+    wait_until("the goodbye", || {
+        position_after(&seen, "vigie/status", b"offline", online).is_some()
+    });
+    assert_eq!(n.mqtt_status().unwrap().state, MqttState::Disconnected);
 }
