@@ -55,17 +55,40 @@ pub fn require_one_of<'a>(programs: &[&'a str], package: &str) -> Option<&'a str
     find_or_skip(programs, package, in_ci())
 }
 
+/// Where `program` (from the Debian package `package`) is installed: found
+/// on `PATH` or in `/usr/sbin` and `/sbin` (where Debian puts daemons such
+/// as `mosquitto`, which a user's `PATH` often lacks). For programs with no
+/// `--version` that exits with success. If missing, what [`require`] does.
+pub fn require_installed(program: &str, package: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs = std::env::split_paths(&path).chain(["/usr/sbin".into(), "/sbin".into()]);
+    let found = dirs.map(|d| d.join(program)).find(|p| is_executable(p));
+    if found.is_none() {
+        missing(program, package, in_ci());
+    }
+    found
+}
+
+fn is_executable(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
 fn find_or_skip<'a>(programs: &[&'a str], package: &str, ci: bool) -> Option<&'a str> {
     if let Some(found) = programs.iter().copied().find(|p| runs(p)) {
         return Some(found);
     }
-    let names = programs.join(" or ");
+    missing(&programs.join(" or "), package, ci);
+    None
+}
+
+/// Outside CI, says SKIP; in CI, fails with the package to install.
+fn missing(names: &str, package: &str, ci: bool) {
     let message = format!("{names} not installed (Debian package `{package}`)");
     if ci {
         panic!("CI=true and {message}: a test that needs it must not pass by skipping");
     }
     eprintln!("SKIP: {message}");
-    None
 }
 
 #[cfg(test)]
@@ -99,6 +122,12 @@ mod tests {
         for ci in [false, true] {
             assert_eq!(find_or_skip(&[NOPE, "cargo"], "x", ci), Some("cargo"));
         }
+    }
+
+    #[test]
+    fn an_installed_program_is_found_by_its_path() {
+        let sh = require_installed("sh", "dash").expect("every Debian has sh");
+        assert!(sh.is_absolute() && sh.ends_with("sh"));
     }
 
     #[test]

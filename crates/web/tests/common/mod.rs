@@ -152,9 +152,18 @@ pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
+/// When the workspace is built as a whole, vigie-notify's reqwest features
+/// (rustls without a provider) reach this crate's reqwest too, and a
+/// client then needs a process-wide crypto provider: `ring`, as everywhere
+/// in vigie. Installing it twice is harmless.
+fn with_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// An HTTP client that goes straight to loopback, whatever proxy the
 /// environment names.
 pub fn http_client() -> reqwest::Client {
+    with_crypto();
     reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(30))
@@ -164,6 +173,7 @@ pub fn http_client() -> reqwest::Client {
 
 /// A client for endless responses (MJPEG): no overall timeout.
 pub fn stream_client() -> reqwest::Client {
+    with_crypto();
     reqwest::Client::builder()
         .no_proxy()
         .connect_timeout(Duration::from_secs(10))
