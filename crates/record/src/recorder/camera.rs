@@ -315,7 +315,8 @@ impl Camera {
         }
     }
 
-    /// `<camera>-<event start>.jpg` beside the recording.
+    /// `<camera>-<event start>.jpg` beside the recording: the event's best
+    /// frame, about 160 pixels wide (see `vigie_core::jpeg::thumbnail`).
     fn write_thumbnail(&self, ctx: &mut Ctx, event: &OpenEvent, jpeg: &[u8]) -> Option<PathBuf> {
         let dir = match event.file.as_deref().and_then(Path::parent) {
             Some(dir) => dir.to_path_buf(),
@@ -338,7 +339,10 @@ impl Camera {
                 return None;
             }
         };
-        let result = ctx.storage.append(id, jpeg);
+        // A small copy, decoded at the DCT scale nearest the page's
+        // thumbnail size; the frame as it is if it cannot be made.
+        let small = vigie_core::jpeg::thumbnail(jpeg, vigie_core::jpeg::THUMBNAIL_WIDTH);
+        let result = ctx.storage.append(id, small.as_deref().unwrap_or(jpeg));
         let _ = ctx.storage.close(id);
         match result {
             Ok(()) => Some(path),
