@@ -99,10 +99,18 @@ fn every_fixture_decodes_at_every_scale_and_to_grey() {
                 small.pixels.len(),
                 (small.width * small.height * 3) as usize
             );
-            // The scaled picture is the full one's block averages, nearly.
+            // The scaled picture is the full one's block averages, nearly:
+            // the means agree, within more at smaller scales, where the
+            // partial blocks of the right and bottom edges (averaged over the
+            // pixels they do not have) weigh more. A wrong table or a lost
+            // restart interval shifts the mean by tens of levels.
             let mean = |p: &[u8]| p.iter().map(|&v| f64::from(v)).sum::<f64>() / p.len() as f64;
             let drift = (mean(&small.pixels) - mean(&full.pixels)).abs();
-            assert!(drift < 3.0, "{name} at {scale:?}: mean drifts {drift:.2}");
+            let allowed = 2.0 * f64::from(scale.denominator());
+            assert!(
+                drift < allowed,
+                "{name} at {scale:?}: mean drifts {drift:.2}"
+            );
             let mut grey = Vec::new();
             let (gw, gh) = decode_luma_into(&jpeg, scale, &mut grey).unwrap();
             assert_eq!((gw, gh), (small.width, small.height), "{name} grey");
