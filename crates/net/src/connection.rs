@@ -5,13 +5,19 @@
 //! `select!` drops a pending read to send a heartbeat, the bytes already
 //! received stay in the buffer, and the next read goes on where it stopped.
 //!
+//! A peer's length prefix is not trusted: [`MessageReader::announced`] looks
+//! at the first five bytes of a message (the length and the tag) and refuses
+//! it when it is larger than its kind may be, *before* any room is made for
+//! the body. A "hello" that announces 32 MiB is refused on those five bytes,
+//! so 64 such peers cost the server nothing but their sockets.
+//!
 //! [`MessageWriter`] keeps one output buffer for the life of the connection,
 //! so sending frame after frame does not allocate once it has grown to the
 //! size of a frame.
 
 use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use vigie_core::pack::Unpacker;
+use vigie_core::pack::{self, Unpacker};
 
 use crate::protocol::{self, ClientMessage, ServerMessage};
 use crate::Error;
@@ -45,7 +51,55 @@ impl<R: AsyncRead + Unpin> MessageReader<R> {
         let _ = self.unpacker.buffer_mut().split_to(n);
     }
 
-    /// The next whole message. Cancel-safe.
+    /// Reads until the next message's length prefix and tag are buffered,
+    /// and returns its announced length (tag included) once it is known to
+    /// fit: at most `max` (checked on the four bytes of the prefix, named
+    /// `what` in the error), and at most what `by_tag` allows for its tag.
+    /// Nothing is reserved for the body yet: the caller may wait for room
+    /// (a memory budget) before [`MessageReader::next`]. Cancel-safe.
+    pub async fn announced(
+        &mut self,
+        what: &'static str,
+        max: usize,
+        by_tag: impl Fn(u8) -> Result<usize, Error>,
+    ) -> Result<usize, Error> {
+        let max = max.min(self.unpacker.max());
+        loop {
+            let buf = self.unpacker.buffer_mut();
+            if let Some(len) = pack::peek_len(buf) {
+                let len = len as usize;
+                if len > max {
+                    return Err(Error::TooLarge { what, len, max });
+                }
+                if len == 0 {
+                    return Ok(0);
+                }
+                if let Some(&tag) = buf.get(pack::HEADER_LEN) {
+                    let max = by_tag(tag)?;
+                    if len > max {
+                        let what = protocol::tag_name(tag);
+                        return Err(Error::TooLarge { what, len, max });
+                    }
+                    return Ok(len);
+                }
+            }
+            self.read_some().await?;
+        }
+    }
+
+    /// [`MessageReader::announced`], then the whole message. Cancel-safe.
+    pub async fn next_checked(
+        &mut self,
+        what: &'static str,
+        max: usize,
+        by_tag: impl Fn(u8) -> Result<usize, Error>,
+    ) -> Result<Bytes, Error> {
+        self.announced(what, max, by_tag).await?;
+        self.next().await
+    }
+
+    /// The next whole message, checked only against the reader's maximum.
+    /// Cancel-safe.
     pub async fn next(&mut self) -> Result<Bytes, Error> {
         loop {
             if let Some(msg) = self.unpacker.next_message()? {
@@ -149,6 +203,63 @@ mod tests {
         }
         send.await.unwrap();
         assert!(matches!(r.next().await, Err(Error::Closed)));
+    }
+
+    #[tokio::test]
+    async fn a_huge_hello_is_refused_on_its_prefix() {
+        let (mut client, server) = tokio::io::duplex(64);
+        // Announces 32 MiB; only the prefix is ever sent.
+        client
+            .write_all(&(32u32 << 20).to_be_bytes())
+            .await
+            .unwrap();
+        let mut r = MessageReader::new(server, 64 << 20);
+        let err = r
+            .next_checked("hello", protocol::MAX_HELLO_LEN, protocol::hello_limit)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "hello too large: 33554432 bytes announced, at most 4097 allowed"
+        );
+        assert!(r.unpacker.capacity() < 64 * 1024);
+    }
+
+    #[tokio::test]
+    async fn a_huge_heartbeat_is_refused_on_its_tag() {
+        let (mut client, server) = tokio::io::duplex(64);
+        client.write_all(&[0, 0x10, 0, 0, 0x03]).await.unwrap();
+        let mut r = MessageReader::new(server, 1 << 20);
+        let err = r
+            .announced("message", 1 << 20, |t| {
+                protocol::client_message_limit(t, 1 << 20)
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            Error::TooLarge {
+                what: "heartbeat",
+                len: 0x10_0000,
+                max: protocol::MAX_HEARTBEAT_LEN
+            }
+        ));
+        // A client refuses an accept that would be larger than one can be.
+        let (mut server_side, client_side) = tokio::io::duplex(64);
+        server_side.write_all(&[0, 0, 0, 200, 0x81]).await.unwrap();
+        let mut r = MessageReader::new(client_side, protocol::MAX_SERVER_MESSAGE_LEN);
+        let err = r
+            .next_checked(
+                "server message",
+                protocol::MAX_SERVER_MESSAGE_LEN,
+                protocol::server_message_limit,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "accept too large: 200 bytes announced, at most 11 allowed"
+        );
     }
 
     #[tokio::test]

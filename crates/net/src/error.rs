@@ -20,6 +20,23 @@ pub enum Error {
     #[error("the peer closed the connection in the middle of a message ({0} bytes received)")]
     ClosedMidMessage(usize),
 
+    /// A message announced more bytes than its kind may have: refused on its
+    /// length prefix (and tag), before its body was read.
+    #[error("{what} too large: {len} bytes announced, at most {max} allowed")]
+    TooLarge {
+        what: &'static str,
+        len: usize,
+        max: usize,
+    },
+
+    /// A picture larger than the server takes, by its own header.
+    #[error("a {width}×{height} picture is above the server's limit of {max_pixels} pixels")]
+    PictureTooLarge {
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+    },
+
     /// Nothing complete arrived in time.
     #[error("no complete message for {0:?}: peer stalled or gone")]
     Timeout(Duration),
@@ -51,4 +68,24 @@ pub enum Error {
     /// The camera failed.
     #[error(transparent)]
     Camera(#[from] vigie_camera::CameraError),
+}
+
+impl Error {
+    /// A short reason, the same for every error of a kind: what log
+    /// summaries group by ("1,234 connections dropped in the last 5 s: timeout").
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Error::Io(_) => "network error",
+            Error::Closed | Error::ClosedMidMessage(_) => "closed",
+            Error::TooLarge { .. } => "message too large",
+            Error::PictureTooLarge { .. } => "picture too large",
+            Error::Timeout(_) => "timeout",
+            Error::Malformed(_) => "malformed data",
+            Error::Codec(_) => "bad frame",
+            Error::Pickle(_) => "pickle refused",
+            Error::Refused(_) => "refused",
+            Error::Resolve { .. } => "cannot resolve",
+            Error::Camera(_) => "camera error",
+        }
+    }
 }

@@ -7,10 +7,14 @@
 //!   functions over byte buffers.
 //! - [`connection`]: a socket's two directions, each with its buffer.
 //! - [`server`]: one listener, many cameras, each in its own task.
-//! - [`registry`]: the cameras the server knows, with a latest-frame slot
-//!   each and their state (online, stale, offline).
-//! - [`tap`]: every frame in order, for the recorder, bounded in bytes.
+//!   It fills the hub (`vigie-hub`: the registry of cameras, their
+//!   latest-frame slots, the recorder's tap), which knows nothing of sockets.
+//! - [`wire`]: which wire format a peer speaks ([`Protocol`]).
 //! - [`client`]: capture, send, reconnect.
+//! - [`log_limit`]: a few lines per kind of warning, then a summary, so a
+//!   flood of hostile peers cannot fill the disk with log.
+//! - [`text`]: text from peers: camera names checked for invisible
+//!   characters, and every peer string escaped before it is logged.
 //! - [`legacy`]: the report's original Python wire format (length-prefixed
 //!   pickles of numpy arrays), read with a safe subset of pickle that never
 //!   runs code, and written so the original Python server can read it.
@@ -19,12 +23,12 @@ pub mod client;
 pub mod connection;
 mod error;
 pub mod legacy;
+pub mod log_limit;
 pub mod protocol;
-pub mod registry;
 pub mod server;
-pub mod stats;
-pub mod tap;
+pub mod text;
+pub mod wire;
 
 pub use error::Error;
-pub use registry::{CameraState, CameraView, Protocol, Registry, Surveillance};
 pub use server::ServerConfig;
+pub use wire::Protocol;

@@ -19,7 +19,7 @@
 //!
 //! Why the magic bytes? The report's Python client sends no hello: its first
 //! four bytes are the length of a pickle. `VIGI` read as a length is
-//! 1 447 641 417 bytes, far above any frame, so the server can tell the two
+//! 1 447 642 953 bytes, far above any frame, so the server can tell the two
 //! formats apart from the first four bytes of a connection.
 //!
 //! Why heartbeats, when TCP already has acknowledgements? A PC that loses
@@ -54,6 +54,20 @@ const CONFIG: bincode::config::Configuration = bincode::config::standard();
 
 /// Hellos and other control messages are small; a larger one is refused.
 pub const MAX_CONTROL_LEN: usize = 4096;
+
+/// The largest hello, tag included. Checked on the length prefix: a peer that
+/// announces more is dropped on its first four bytes, before the server
+/// reserves a byte for the body.
+pub const MAX_HELLO_LEN: usize = 1 + MAX_CONTROL_LEN;
+
+/// A heartbeat is a tag and a `u64` (at most 9 bytes as a bincode varint).
+pub const MAX_HEARTBEAT_LEN: usize = 1 + 9;
+
+/// An accept is a tag and two `u32` (at most 5 bytes each).
+pub const MAX_ACCEPT_LEN: usize = 1 + 5 + 5;
+
+/// The largest message a server sends (a refusal carries a reason).
+pub const MAX_SERVER_MESSAGE_LEN: usize = 1 + MAX_CONTROL_LEN;
 
 /// What a client says about itself when it connects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,7 +111,32 @@ pub enum Refusal {
     InvalidHello(String),
 }
 
+impl From<vigie_hub::RegisterError> for Refusal {
+    fn from(e: vigie_hub::RegisterError) -> Refusal {
+        use vigie_hub::RegisterError;
+        match e {
+            RegisterError::NameInUse(name) => Refusal::NameInUse(name),
+            RegisterError::Full { max } => Refusal::ServerFull {
+                max: u32::try_from(max).unwrap_or(u32::MAX),
+            },
+            // A reason the wire has no word for yet: sent as its text.
+            other => Refusal::InvalidHello(other.to_string()),
+        }
+    }
+}
+
 impl Refusal {
+    /// A short reason, the same for every refusal of a kind, for log summaries.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Refusal::VersionMismatch { .. } => "version mismatch",
+            Refusal::NameInUse(_) => "name in use",
+            Refusal::ServerFull { .. } => "server full",
+            Refusal::BadToken => "bad token",
+            Refusal::InvalidHello(_) => "invalid hello",
+        }
+    }
+
     /// Whether trying again later can help: a full server or a name still
     /// held by a connection that is dying may clear; a version mismatch won't.
     pub fn is_temporary(&self) -> bool {
@@ -159,7 +198,60 @@ fn tagged<T: Serialize>(out: &mut Vec<u8>, tag: u8, body: &T) -> Result<(), Erro
     Ok(())
 }
 
-/// Reads one unpacked client message. A frame's payload shares `msg`.
+/// The largest a client message that starts with `tag` may be, tag included,
+/// so that a reader can refuse it on its first five bytes, before reading the
+/// body: a heartbeat of 32 MiB is refused as soon as it says it is one. An
+/// unknown tag is refused there too. `max_frame` is the limit for frames.
+pub fn client_message_limit(tag: u8, max_frame: usize) -> Result<usize, Error> {
+    match tag {
+        TAG_FRAME => Ok(max_frame),
+        TAG_HELLO => Ok(MAX_HELLO_LEN),
+        TAG_CLIENT_HEARTBEAT => Ok(MAX_HEARTBEAT_LEN),
+        TAG_GOODBYE => Ok(1),
+        other => Err(unknown_tag("client", other)),
+    }
+}
+
+/// The first message of a native connection must be a hello: anything else
+/// is refused on its tag.
+pub fn hello_limit(tag: u8) -> Result<usize, Error> {
+    match tag {
+        TAG_HELLO => Ok(MAX_HELLO_LEN),
+        TAG_FRAME | TAG_CLIENT_HEARTBEAT | TAG_GOODBYE => Err(Error::Malformed(format!(
+            "expected a hello, got a message of tag 0x{tag:02X}"
+        ))),
+        other => Err(unknown_tag("client", other)),
+    }
+}
+
+/// Like [`client_message_limit`], for what a client reads from a server.
+pub fn server_message_limit(tag: u8) -> Result<usize, Error> {
+    match tag {
+        TAG_ACCEPT => Ok(MAX_ACCEPT_LEN),
+        TAG_REFUSE => Ok(MAX_SERVER_MESSAGE_LEN),
+        TAG_SERVER_HEARTBEAT => Ok(MAX_HEARTBEAT_LEN),
+        other => Err(unknown_tag("server", other)),
+    }
+}
+
+/// What a message of this tag is called, for errors.
+pub fn tag_name(tag: u8) -> &'static str {
+    match tag {
+        TAG_HELLO => "hello",
+        TAG_FRAME => "frame",
+        TAG_CLIENT_HEARTBEAT | TAG_SERVER_HEARTBEAT => "heartbeat",
+        TAG_GOODBYE => "goodbye",
+        TAG_ACCEPT => "accept",
+        TAG_REFUSE => "refusal",
+        _ => "message",
+    }
+}
+
+fn unknown_tag(side: &str, tag: u8) -> Error {
+    Error::Malformed(format!("unknown {side} message tag 0x{tag:02X}"))
+}
+
+/// Reads one unpacked server message. A frame's payload shares `msg`.
 pub fn decode_client(msg: &Bytes, max_frame: usize) -> Result<ClientMessage, Error> {
     let (&tag, body) = msg
         .split_first()
@@ -174,9 +266,7 @@ pub fn decode_client(msg: &Bytes, max_frame: usize) -> Result<ClientMessage, Err
             sent_at_us: control(body, "heartbeat")?,
         }),
         TAG_GOODBYE if body.is_empty() => Ok(ClientMessage::Goodbye),
-        other => Err(Error::Malformed(format!(
-            "unknown client message tag 0x{other:02X}"
-        ))),
+        other => Err(unknown_tag("client", other)),
     }
 }
 
@@ -191,9 +281,7 @@ pub fn decode_server(msg: &[u8]) -> Result<ServerMessage, Error> {
         TAG_SERVER_HEARTBEAT => Ok(ServerMessage::Heartbeat {
             sent_at_us: control(body, "heartbeat")?,
         }),
-        other => Err(Error::Malformed(format!(
-            "unknown server message tag 0x{other:02X}"
-        ))),
+        other => Err(unknown_tag("server", other)),
     }
 }
 
@@ -340,6 +428,48 @@ mod tests {
             "malformed data: unknown client message tag 0x7F"
         );
         assert!(decode_server(&[0x01]).is_err());
+    }
+
+    #[test]
+    fn the_kind_limits_hold_the_largest_real_messages() {
+        let mut wire = Vec::new();
+        let mut h = hello();
+        h.camera = "x".repeat(vigie_core::frame::MAX_NAME_LEN);
+        h.token = Some("t".repeat(1000));
+        encode_client(&ClientMessage::Hello(h), &mut wire).unwrap();
+        encode_client(
+            &ClientMessage::Heartbeat {
+                sent_at_us: u64::MAX,
+            },
+            &mut wire,
+        )
+        .unwrap();
+        encode_client(&ClientMessage::Goodbye, &mut wire).unwrap();
+        let mut u = Unpacker::new();
+        u.feed(&wire);
+        while let Some(msg) = u.next_message().unwrap() {
+            assert!(msg.len() <= client_message_limit(msg[0], 0).unwrap());
+        }
+        let mut wire = Vec::new();
+        let accept = Accept {
+            heartbeat_ms: u32::MAX,
+            max_message: u32::MAX,
+        };
+        encode_server(&ServerMessage::Accept(accept), &mut wire).unwrap();
+        encode_server(
+            &ServerMessage::Heartbeat {
+                sent_at_us: u64::MAX,
+            },
+            &mut wire,
+        )
+        .unwrap();
+        u.feed(&wire);
+        while let Some(msg) = u.next_message().unwrap() {
+            assert_eq!(msg.len(), server_message_limit(msg[0]).unwrap());
+        }
+        assert!(hello_limit(TAG_FRAME).is_err());
+        assert!(client_message_limit(0x7F, 10).is_err());
+        assert!(server_message_limit(TAG_HELLO).is_err());
     }
 
     #[test]

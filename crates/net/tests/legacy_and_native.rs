@@ -4,7 +4,8 @@ mod common;
 
 use common::*;
 use tokio_util::sync::CancellationToken;
-use vigie_net::{CameraState, Protocol};
+use vigie_hub::CameraState;
+use vigie_net::Protocol;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn legacy_and_native_clients_side_by_side() {
@@ -30,7 +31,7 @@ async fn legacy_and_native_clients_side_by_side() {
     let views = server.registry.snapshot();
     let old = views
         .iter()
-        .find(|v| v.protocol == Protocol::Legacy)
+        .find(|v| v.origin.link() == Protocol::Legacy.label())
         .unwrap();
     assert_eq!(old.state, CameraState::Online);
     let frame = old.latest.as_ref().unwrap();

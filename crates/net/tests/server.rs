@@ -10,8 +10,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 use vigie_core::pack;
+use vigie_hub::CameraState;
 use vigie_net::protocol::{self, ClientMessage, Hello, Refusal, ServerMessage, MAGIC};
-use vigie_net::{CameraState, Error, Protocol, ServerConfig};
+use vigie_net::{Error, Protocol, ServerConfig};
 
 fn hello(name: &str) -> Hello {
     Hello {
@@ -77,7 +78,7 @@ async fn sixty_four_cameras_at_once_native_and_legacy() {
         .registry
         .snapshot()
         .iter()
-        .filter(|v| v.protocol == Protocol::Legacy)
+        .filter(|v| v.origin.link() == Protocol::Legacy.label())
         .count();
     assert_eq!(legacy, 16);
     stop.cancel();
@@ -184,12 +185,19 @@ async fn a_duplicate_name_is_refused_with_a_reason() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_server_refuses_the_next_camera() {
     let server = start_server(quick_config(), 1).await;
-    let (_first, _) = raw_hello(server.addr, hello("one")).await;
+    // A hello alone takes no place: only a camera that sent a frame does.
+    let (_idle, answer) = raw_hello(server.addr, hello("idle")).await;
+    assert!(matches!(answer, ServerMessage::Accept(_)));
+    let stop = CancellationToken::new();
+    let one = spawn_camera(client_config(server.addr, 20.0), "one", stop.clone());
+    eventually("one streams", || server.frames_of("one") > 0).await;
     let (_second, answer) = raw_hello(server.addr, hello("two")).await;
     assert_eq!(
         answer,
         ServerMessage::Refuse(Refusal::ServerFull { max: 1 })
     );
+    stop.cancel();
+    one.await.unwrap().unwrap();
     server.stop().await;
 }
 
@@ -260,18 +268,60 @@ async fn a_silent_peer_is_dropped_after_the_hello_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn connections_above_the_limit_are_closed_at_once() {
+async fn a_full_pending_pool_drops_its_oldest_connection() {
     let config = ServerConfig {
-        max_connections: 2,
+        max_pending: 2,
+        hello_timeout: Duration::from_secs(60),
         ..quick_config()
     };
     let server = start_server(config, 8).await;
-    let (_a, answer) = raw_hello(server.addr, hello("a")).await;
+    let mut oldest = TcpStream::connect(server.addr).await.unwrap();
+    let mut said_hello = TcpStream::connect(server.addr).await.unwrap();
+    let mut hello_bytes = MAGIC.to_vec();
+    protocol::encode_client(&ClientMessage::Hello(hello("h")), &mut hello_bytes).unwrap();
+    said_hello.write_all(&hello_bytes).await.unwrap();
+    eventually("the hello is taken", || server.camera("h").is_some()).await;
+    let _newcomer = TcpStream::connect(server.addr).await.unwrap();
+    // The newcomer pushed out the oldest silent one, not the one that said hello.
+    assert!(closed_by_server(&mut oldest).await);
+    let mut buf = [0; 64];
+    let still_open =
+        tokio::time::timeout(Duration::from_millis(300), said_hello.read(&mut buf)).await;
+    assert!(
+        !matches!(still_open, Ok(Ok(0))),
+        "the connection that said hello went before a silent one"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn camera_connections_above_the_limit_are_refused_at_their_first_frame() {
+    let config = ServerConfig {
+        max_connections: 1,
+        ..quick_config()
+    };
+    let server = start_server(config, 8).await;
+    let stop = CancellationToken::new();
+    let a = spawn_camera(client_config(server.addr, 20.0), "a", stop.clone());
+    eventually("a streams", || server.frames_of("a") > 0).await;
+    let (mut b, answer) = raw_hello(server.addr, hello("b")).await;
     assert!(matches!(answer, ServerMessage::Accept(_)));
-    let (_b, answer) = raw_hello(server.addr, hello("b")).await;
-    assert!(matches!(answer, ServerMessage::Accept(_)));
-    let mut third = TcpStream::connect(server.addr).await.unwrap();
-    assert!(closed_by_server(&mut third).await);
-    assert_eq!(server.registry.connected(), 2);
+    let header = vigie_core::FrameHeader {
+        camera: "b".into(),
+        sequence: 0,
+        captured_at_us: 0,
+        width: 1,
+        height: 1,
+        format: vigie_core::PixelFormat::Gray8,
+    };
+    let frame = vigie_core::Frame::new(header, vec![0]).unwrap();
+    let mut msg = Vec::new();
+    protocol::encode_client(&ClientMessage::Frame(frame), &mut msg).unwrap();
+    b.write_all(&msg).await.unwrap();
+    assert!(closed_by_server(&mut b).await);
+    assert_eq!(server.frames_of("b"), 0);
+    assert_eq!(server.registry.connected(), 1);
+    stop.cancel();
+    a.await.unwrap().unwrap();
     server.stop().await;
 }

@@ -13,7 +13,13 @@ use serde::{Deserialize, Serialize};
 /// The journal's file name in the recordings directory.
 pub const FILE_NAME: &str = "events.jsonl";
 
-/// One motion event, as written to the journal.
+/// The events going on now, rewritten whenever one starts, is cut or ends
+/// (see [`read_running`]).
+pub const RUNNING_FILE: &str = "events-running.json";
+
+/// One motion event, or one segment of a long event, as written to the
+/// journal. A long event is cut into segments of the recording's segment
+/// length; each gets its line (and its file and thumbnail) when it closes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventRecord {
     pub camera: String,
@@ -27,6 +33,48 @@ pub struct EventRecord {
     pub file: Option<String>,
     /// The event's thumbnail, relative to DIR, if written.
     pub thumbnail: Option<String>,
+    /// When the whole event started: the same on every segment's line.
+    /// `None` in journals written before segments (then it is `start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_start: Option<String>,
+    /// Which segment of its event this line is, from 1; `None` in old journals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<u32>,
+    /// The event goes on after this segment: more lines will follow.
+    #[serde(default)]
+    pub continues: bool,
+}
+
+/// An event still going on, as in [`RUNNING_FILE`]. Its closed segments
+/// are already in the journal; the current one is being written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunningEvent {
+    pub camera: String,
+    /// When the event started, RFC 3339 (as [`EventRecord::start`]).
+    pub start: String,
+    /// The segment being written, from 1.
+    pub segment: u32,
+    /// When the current segment started.
+    pub segment_start: String,
+    /// The file being written, relative to DIR, once it has a frame.
+    pub file: Option<String>,
+}
+
+/// The largest running-events file read: a few hundred cameras' worth.
+const MAX_RUNNING_BYTES: u64 = 1 << 20;
+
+/// The events going on now, from `DIR/events-running.json`: none if the
+/// file is missing, unreadable as JSON, or was left by a recorder that
+/// did not stop cleanly (a recorder clears it when it starts).
+pub fn read_running(dir: &Path) -> io::Result<Vec<RunningEvent>> {
+    let file = match std::fs::File::open(dir.join(RUNNING_FILE)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_RUNNING_BYTES).read_to_end(&mut bytes)?;
+    Ok(serde_json::from_slice(&bytes).unwrap_or_default())
 }
 
 impl EventRecord {
@@ -79,6 +127,9 @@ mod tests {
             peak: 0.042,
             file: Some("cam/2026-11-24/cam-20261124-095957.mkv".into()),
             thumbnail: None,
+            event_start: Some("2026-11-24T10:00:00.123Z".into()),
+            segment: Some(1),
+            continues: false,
         }
     }
 
@@ -114,7 +165,38 @@ mod tests {
                 "peak": 0.042f32,
                 "file": "cam/2026-11-24/cam-20261124-095957.mkv",
                 "thumbnail": null,
+                "event_start": "2026-11-24T10:00:00.123Z",
+                "segment": 1,
+                "continues": false,
             })
         );
+    }
+
+    #[test]
+    fn lines_from_before_segments_still_read() {
+        let old = r#"{"camera":"a","start":"2026-11-24T10:00:00.123Z","end":"2026-11-24T10:00:09.000Z","peak":0.1,"file":null,"thumbnail":null}"#;
+        let record: EventRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            (record.event_start, record.segment, record.continues),
+            (None, None, false)
+        );
+    }
+
+    #[test]
+    fn running_events_read_back_and_garbage_is_none() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(read_running(tmp.path()).unwrap(), []);
+        let running = RunningEvent {
+            camera: "a".into(),
+            start: "2026-11-24T10:00:00.123Z".into(),
+            segment: 2,
+            segment_start: "2026-11-24T10:05:00.000Z".into(),
+            file: Some("a/2026-11-24/a-20261124-100500.mkv".into()),
+        };
+        let path = tmp.path().join(RUNNING_FILE);
+        std::fs::write(&path, serde_json::to_vec(&[&running]).unwrap()).unwrap();
+        assert_eq!(read_running(tmp.path()).unwrap(), [running]);
+        std::fs::write(&path, b"[{\"camera\": tor").unwrap();
+        assert_eq!(read_running(tmp.path()).unwrap(), []);
     }
 }

@@ -12,9 +12,11 @@
 //! | the file format: MJPEG in Matroska, written and read back | [`mkv`] |
 //! | the seconds *before* an event, kept in memory | [`ring`] |
 //! | where files go, and the one door to the disk | [`store`] |
+//! | which folder belongs to which camera | [`folders`] |
 //! | the event journal `events.jsonl` | [`events`] |
 //! | deleting the oldest files when the disk budget is spent | [`retention`] |
 //! | the state machine that decides when a file opens and closes | [`Recorder`] |
+//! | motion analysis beside it, fair to every camera | [`analysis`] |
 //!
 //! Two rules shape the whole crate:
 //!
@@ -29,7 +31,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub mod analysis;
 pub mod events;
+pub mod folders;
 pub mod mkv;
 mod names;
 mod recorder;

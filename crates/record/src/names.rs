@@ -9,10 +9,14 @@ use vigie_core::time::format_utc;
 /// A camera name as a directory and file name part: `[A-Za-z0-9_-]` only.
 ///
 /// Anything else (spaces, slashes, accents, `..`) becomes `_`, and then a
-/// short hash of the original name is added, so that `a b` and `a_b`, which
-/// both become `a_b`, still get different directories. The hash follows a
-/// `~`, a character no unchanged name contains, so a camera really named
-/// `a_b~1234abcd` cannot take another one's place either.
+/// 64-bit hash of the original name is added, so that `a b` and `a_b`,
+/// which both become `a_b`, still get different directories. The hash
+/// follows a `~`, a character no unchanged name contains, so a camera really
+/// named `a_b~0123456789abcdef` cannot take another one's place either.
+///
+/// A hash makes a collision unlikely, not impossible: the folder's name
+/// file settles it (see [`crate::folders`]), so this is only the first
+/// folder tried.
 pub fn safe_camera(name: &str) -> String {
     let mapped: String = name
         .chars()
@@ -27,7 +31,7 @@ pub fn safe_camera(name: &str) -> String {
     if mapped == name && !name.is_empty() {
         return mapped;
     }
-    format!("{mapped}~{:08x}", fnv1a(name.as_bytes()) as u32)
+    format!("{mapped}~{:016x}", fnv1a(name.as_bytes()))
 }
 
 /// FNV-1a: a tiny hash that is the same on every machine and every run
@@ -155,6 +159,7 @@ mod tests {
         assert_eq!(safe_camera("salon-2_b"), "salon-2_b");
         let spaced = safe_camera("a b");
         assert!(spaced.starts_with("a_b~"), "{spaced}");
+        assert_eq!(spaced.len(), "a_b~".len() + 16, "a 64-bit hash: {spaced}");
         assert_ne!(spaced, safe_camera("a_b"));
         assert_ne!(safe_camera("a/b"), safe_camera("a b"));
         for hostile in ["..", "../etc", "a\\b", "é", "/", "CON"] {

@@ -5,6 +5,8 @@
 //!
 //! ```text
 //! DIR/events.jsonl
+//! DIR/events-running.json                           (the events going on)
+//! DIR/salon/camera.txt                              (whose folder this is)
 //! DIR/salon/2026-11-24/salon-20261124-103000.mkv
 //! DIR/salon/2026-11-24/salon-20261124-103002.jpg   (an event's thumbnail)
 //! ```
@@ -16,7 +18,7 @@
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
 
 /// An open file of a [`Storage`].
@@ -46,6 +48,11 @@ pub trait Storage: Send {
     fn list_recordings(&mut self, dir: &Path) -> io::Result<Vec<StoredFile>>;
     /// Appends one line (with its newline) to a text file, creating it.
     fn append_line(&mut self, path: &Path, line: &str) -> io::Result<()>;
+    /// The first `max` bytes of a small file, `None` if it does not exist.
+    fn read_small(&mut self, path: &Path, max: usize) -> io::Result<Option<Vec<u8>>>;
+    /// Replaces a small file as a whole: a reader sees the old contents or
+    /// the new, never half of each (a temporary file, then a rename).
+    fn replace(&mut self, path: &Path, bytes: &[u8]) -> io::Result<()>;
 }
 
 /// The real file system.
@@ -133,6 +140,28 @@ impl Storage for FsStorage {
         // One write: a crash leaves the whole line or a torn last line, which
         // the reader skips.
         file.write_all(format!("{line}\n").as_bytes())
+    }
+
+    fn read_small(&mut self, path: &Path, max: usize) -> io::Result<Option<Vec<u8>>> {
+        let file = match File::open(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let mut bytes = Vec::new();
+        file.take(max as u64).read_to_end(&mut bytes)?;
+        Ok(Some(bytes))
+    }
+
+    fn replace(&mut self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut temporary = path.as_os_str().to_owned();
+        temporary.push(".tmp");
+        let temporary = PathBuf::from(temporary);
+        let written = fs::write(&temporary, bytes).and_then(|()| fs::rename(&temporary, path));
+        if written.is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+        written
     }
 }
 
@@ -234,6 +263,12 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"Jello world!");
         fs_.append_line(&tmp.path().join("events.jsonl"), "{}")
             .unwrap();
+        let note = tmp.path().join("cam/camera.txt");
+        assert_eq!(fs_.read_small(&note, 10).unwrap(), None);
+        fs_.replace(&note, b"first").unwrap();
+        fs_.replace(&note, b"second version").unwrap();
+        assert_eq!(fs_.read_small(&note, 6).unwrap().unwrap(), b"second");
+        assert!(!tmp.path().join("cam/camera.txt.tmp").exists());
         let listed = fs_.list_recordings(tmp.path()).unwrap();
         assert_eq!(listed, [StoredFile { path, bytes: 12 }]);
         assert_eq!(

@@ -113,6 +113,9 @@ fn motion_mode_writes_one_file_per_event_with_pre_and_post_roll() {
             peak: 0.55,
             file: Some("porte/2026-11-24/porte-20261124-100006.mkv".into()),
             thumbnail: Some(thumbnail.into()),
+            event_start: Some("2026-11-24T10:00:10.000Z".into()),
+            segment: Some(1),
+            continues: false,
         }]
     );
     // The thumbnail is the frame with the highest score (at 12 s).
@@ -121,7 +124,6 @@ fn motion_mode_writes_one_file_per_event_with_pre_and_post_roll() {
     assert!(vigie_record::store::resolve(tmp.path(), thumbnail).is_some());
 
     if !common::have("ffprobe") || !common::have("ffmpeg") {
-        eprintln!("SKIP: ffprobe not installed (Debian package `ffmpeg`)");
         return;
     }
     let probe = common::ffprobe(&files[0]);

@@ -18,7 +18,7 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     // 1. Capturer (chapitre 6) : la mire dessine l'image n° 0 de « salon ».
     let camera = TestPattern::new("salon", 320, 240, 15.0)?;
     let frame = camera.render(0, MORNING_US);
-    // 2. Compresser (chapitre 9) : JPEG, qualité 90 comme dans le rapport.
+    // 2. Compresser (chapitre 9) : JPEG, qualité 90 comme le client.py du rapport.
     let compressed = jpeg::encode_frame(&frame, 90)?;
     // 3. Sérialiser (chapitre 7) : l'image et sa description en octets.
     let serialized = serialize::encode(&compressed)?;
@@ -85,6 +85,15 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
         picture.width,
         picture.height,
         picture.pixels.len()
+    )?;
+    writeln!(
+        out,
+        "compression : {:.1} fois moins ; description : {} octets ; \
+         longueur : {} = {} en hexadécimal",
+        frame.payload().len() as f64 / compressed.payload().len() as f64,
+        serialized.len() - compressed.payload().len(),
+        crate::hex(&wire[..4]),
+        message.len()
     )?;
     Ok(())
 }

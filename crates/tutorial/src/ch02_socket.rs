@@ -10,7 +10,7 @@ use std::thread;
 /// lui dit bonjour.
 pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
     // ANCHOR: serveur
-    // Le serveur ouvre une prise qui écoute. Le port 0 veut dire : « système,
+    // Le serveur ouvre un socket qui écoute. Le port 0 veut dire : « système,
     // choisis-moi un port libre ». vigie, lui, écoute sur le port 8485.
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let address = listener.local_addr()?;
@@ -18,7 +18,7 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
 
     // Le serveur travaille dans son propre fil d'exécution (thread).
     let server = thread::spawn(move || -> std::io::Result<String> {
-        // accept() attend un client, puis rend une NOUVELLE prise, reliée à
+        // accept() attend un client, puis rend un NOUVEAU socket, relié à
         // ce client-là seulement. `listener`, lui, continue d'écouter.
         let (mut socket, peer) = listener.accept()?;
         let mut line = String::new();

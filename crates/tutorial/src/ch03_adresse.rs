@@ -53,7 +53,7 @@ fn tcp_is_a_stream(out: &mut dyn Write) -> anyhow::Result<()> {
     for word in ["un", "deux", "trois"] {
         sender.write_all(word.as_bytes())?;
     }
-    drop(sender); // fermer la prise : le récepteur verra la fin du flux
+    drop(sender); // fermer le socket : le récepteur verra la fin du flux
 
     // … et un seul flux d'octets à l'arrivée : les frontières ont disparu.
     let mut received = String::new();

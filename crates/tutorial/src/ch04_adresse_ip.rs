@@ -56,7 +56,7 @@ pub fn kind(ip: IpAddr) -> &'static str {
             "boucle locale : cette machine seulement"
         }
         IpAddr::V4(v4) if v4.is_private() => {
-            "privée : votre réseau local (la bonne !)"
+            "privée : votre réseau local (peut-être)"
         }
         IpAddr::V4(v4) if v4.is_link_local() => {
             "lien local : pas de serveur DHCP trouvé"

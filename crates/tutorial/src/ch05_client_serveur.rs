@@ -4,6 +4,7 @@
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Compare les deux serveurs.
 pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
-    writeln!(out, "Le serveur du rapport : un seul accept()")?;
+    writeln!(out, "Le serveur du rapport : un client à la fois")?;
     only_the_first(out)?;
     writeln!(out)?;
     writeln!(out, "Le serveur de vigie : une tâche par client")?;
@@ -20,18 +21,25 @@ pub fn run(out: &mut dyn Write) -> anyhow::Result<()> {
 }
 
 // ANCHOR: un_seul
-/// Le serveur du rapport, en Rust : UN accept(), puis une boucle qui ne lit
-/// que ce client-là, jusqu'à ce qu'il parte.
-fn serve_only_the_first(listener: TcpListener) -> io::Result<()> {
-    let (mut socket, _peer) = listener.accept()?; // une seule fois !
-    let mut buf = [0u8; 64];
-    loop {
-        let n = socket.read(&mut buf)?;
-        if n == 0 {
-            return Ok(()); // le client est parti : le serveur s'arrête
+/// Le serveur du rapport, en Rust : accept(), puis une boucle qui ne lit que
+/// ce client-là, jusqu'à ce qu'il parte ; alors seulement, accept() encore.
+/// Un client à la fois. (`clients` borne la démonstration.)
+fn serve_one_at_a_time(
+    listener: TcpListener,
+    clients: usize,
+) -> io::Result<()> {
+    for _ in 0..clients {
+        let (mut socket, _peer) = listener.accept()?;
+        let mut buf = [0u8; 64];
+        loop {
+            let n = socket.read(&mut buf)?;
+            if n == 0 {
+                break; // le client est parti : retour à accept()
+            }
+            socket.write_all(&buf[..n].to_ascii_uppercase())?;
         }
-        socket.write_all(&buf[..n].to_ascii_uppercase())?;
     }
+    Ok(())
 }
 // ANCHOR_END: un_seul
 
@@ -65,7 +73,7 @@ fn only_the_first(out: &mut dyn Write) -> anyhow::Result<()> {
     // ANCHOR: demo_un_seul
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let address = listener.local_addr()?;
-    let server = thread::spawn(move || serve_only_the_first(listener));
+    let server = thread::spawn(move || serve_one_at_a_time(listener, 2));
 
     let patience = Duration::from_millis(300);
     let mut first = TcpStream::connect(address)?;
@@ -73,20 +81,25 @@ fn only_the_first(out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(out, "  caméra 1 : envoyé \"salon\", {answer}")?;
 
     // La connexion de la deuxième caméra réussit (le système l'accepte en
-    // file d'attente)… mais personne ne lira jamais ce qu'elle envoie.
+    // file d'attente)… mais personne ne la lit tant que la caméra 1 est là.
     let mut second = TcpStream::connect(address)?;
     let answer = ask(&mut second, "jardin", patience)?;
     writeln!(out, "  caméra 2 : envoyé \"jardin\", {answer}")?;
-    // ANCHOR_END: demo_un_seul
 
-    drop(first); // la caméra 1 part : le serveur du rapport s'arrête
+    drop(first); // la caméra 1 part : le serveur revient à accept()
+    second.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut buf = [0u8; 64];
+    let n = second.read(&mut buf)?;
+    writeln!(
+        out,
+        "  la caméra 1 partie, la caméra 2 reçoit enfin {:?}",
+        String::from_utf8_lossy(&buf[..n])
+    )?;
+    // ANCHOR_END: demo_un_seul
+    drop(second);
     server
         .join()
         .map_err(|_| anyhow::anyhow!("le fil du serveur a paniqué"))??;
-    writeln!(
-        out,
-        "  la caméra 1 partie, le serveur s'arrête sans avoir lu la caméra 2"
-    )?;
     Ok(())
 }
 
@@ -120,21 +133,39 @@ async fn everyone(out: &mut dyn Write) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let server = tokio::spawn(serve_everyone(listener));
 
-    // Trois caméras se connectent en même temps, et restent connectées.
+    // Trois caméras se connectent, et attendent (la barrière) que les trois
+    // soient connectées ; puis chacune parle et attend sa réponse 300 ms au
+    // plus ; puis elles attendent encore les autres avant de partir. Un
+    // serveur qui ne sert qu'un client à la fois ne répondrait qu'à une.
+    let everyone_here = Arc::new(tokio::sync::Barrier::new(3));
     let mut cameras = Vec::new();
     for name in ["salon", "jardin", "garage"] {
+        let everyone_here = Arc::clone(&everyone_here);
         cameras.push(tokio::spawn(async move {
             let mut socket = tokio::net::TcpStream::connect(address).await?;
+            everyone_here.wait().await; // les trois sont connectées
             socket.write_all(name.as_bytes()).await?;
             let mut buf = [0u8; 64];
-            let n = socket.read(&mut buf).await?;
-            let answer = String::from_utf8_lossy(&buf[..n]).into_owned();
+            let patience = Duration::from_millis(300);
+            let answer =
+                match tokio::time::timeout(patience, socket.read(&mut buf))
+                    .await
+                {
+                    Ok(n) => format!(
+                        "réponse {:?}",
+                        String::from_utf8_lossy(&buf[..n?])
+                    ),
+                    Err(_) => "aucune réponse en 300 ms".to_owned(),
+                };
+            everyone_here.wait().await; // les trois sont encore connectées
             Ok::<_, io::Error>((name, answer))
         }));
     }
     for camera in cameras {
+        // Deux `?` : le premier pour la tâche (a-t-elle paniqué ?), le
+        // second pour son résultat (une erreur d'entrée-sortie ?).
         let (name, answer) = camera.await??;
-        writeln!(out, "  {name:<6} : envoyé {name:?}, réponse {answer:?}")?;
+        writeln!(out, "  {name:<6} : envoyé {name:?}, {answer}")?;
     }
     server.abort(); // fin de la démonstration
                     // ANCHOR_END: demo_plusieurs

@@ -12,9 +12,10 @@ use tokio_util::sync::CancellationToken;
 use vigie_camera::{Pipeline, TestPattern};
 use vigie_core::pack::{self, Unpacker};
 use vigie_core::{jpeg, serialize, Frame};
+use vigie_hub::Lifecycle;
+use vigie_hub::{CameraState, Registry};
 use vigie_net::client::{self, ClientConfig};
-use vigie_net::registry::Lifecycle;
-use vigie_net::{server, CameraState, Protocol, Registry, ServerConfig};
+use vigie_net::{server, Protocol, ServerConfig};
 
 use crate::MORNING_US;
 
@@ -43,7 +44,9 @@ fn receive_one(listener: TcpListener) -> anyhow::Result<Frame> {
         if n == 0 {
             bail!("le client est parti au milieu d'une image");
         }
-        // 2. Déballer : un message complet est-il arrivé ?
+        // 2. Déballer : un message complet est-il arrivé ? (`if let`, pas
+        //    `while let` comme le conseille le chapitre 8 : cette fonction ne
+        //    veut qu'UNE image, et l'Unpacker garde les octets en trop.)
         unpacker.feed(&buf[..n]);
         if let Some(message) = unpacker.next_message()? {
             // 3. Désérialiser : les octets redeviennent une image.
@@ -96,9 +99,11 @@ fn by_hand(out: &mut dyn Write) -> anyhow::Result<()> {
 
 async fn with_vigie_net(out: &mut dyn Write) -> anyhow::Result<()> {
     // ANCHOR: vigie_net
-    // Le serveur : une prise qui écoute, et le registre des caméras.
+    // Le serveur : un socket qui écoute, et le registre des caméras.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
+    // 16 caméras connectées au plus ; `Lifecycle::default()` : les délais
+    // par défaut avant « stale » (2 s sans image) et « offline » (10 s).
     let registry = Registry::new(16, Lifecycle::default());
     let stop = CancellationToken::new();
     let server = tokio::spawn(server::run(
@@ -121,7 +126,9 @@ async fn with_vigie_net(out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(out, "  le client a envoyé {} images", sent.frames_sent)?;
     // ANCHOR_END: vigie_net
 
-    // Le client a fini d'envoyer ; le serveur a-t-il fini de lire ?
+    // Le client a fini d'envoyer ; le serveur a-t-il fini de lire ? `wait_for`
+    // (plus bas dans ce fichier) relit le registre toutes les 10 ms, 2 s au
+    // plus, jusqu'à ce que la caméra soit hors ligne, et rend ce qu'il en voit.
     let view = wait_for(&registry, |v| v.state == CameraState::Offline).await?;
 
     // ANCHOR: registre
@@ -129,7 +136,10 @@ async fn with_vigie_net(out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(
         out,
         "  caméra « {} » ({}) : {} images reçues, état {}",
-        view.name, view.protocol, view.stats.frames, view.state
+        view.name,
+        view.origin.link(),
+        view.stats.frames,
+        view.state
     )?;
     if let Some(latest) = &view.latest {
         writeln!(
@@ -149,8 +159,8 @@ async fn with_vigie_net(out: &mut dyn Write) -> anyhow::Result<()> {
 /// Attend (2 s au plus) que la seule caméra du registre vérifie `done`.
 async fn wait_for(
     registry: &Registry,
-    done: impl Fn(&vigie_net::CameraView) -> bool,
-) -> anyhow::Result<vigie_net::CameraView> {
+    done: impl Fn(&vigie_hub::CameraView) -> bool,
+) -> anyhow::Result<vigie_hub::CameraView> {
     for _ in 0..200 {
         if let Some(view) = registry.snapshot().into_iter().find(&done) {
             return Ok(view);
@@ -165,11 +175,13 @@ fn latest_frame_slot(out: &mut dyn Write) -> anyhow::Result<()> {
     let registry = Registry::new(4, Lifecycle::default());
     let window = registry.consumer(); // une fenêtre qui regarde le registre
     let peer = "192.168.1.30:50000".parse()?;
-    let camera = registry.register("jardin", peer, Protocol::Native)?;
+    let camera = registry.register("jardin", Protocol::Native.origin(peer))?;
 
     // Dix images arrivent pendant que la fenêtre est occupée ailleurs…
     let pattern = TestPattern::new("jardin", 32, 24, 30.0)?;
     for sequence in 0..10 {
+        // `false` : ne pas mesurer la latence (l'heure de capture de ces
+        // images est fixe, la mesurer n'aurait pas de sens).
         camera.publish(pattern.render(sequence, MORNING_US), false);
     }
     // … quand elle regarde enfin, elle voit la plus récente.

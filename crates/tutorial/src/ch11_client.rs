@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 use vigie_camera::{Camera, Pipeline, TestPattern};
+use vigie_hub::Lifecycle;
+use vigie_hub::Registry;
 use vigie_net::client::{self, Backoff, ClientConfig, ClientSummary};
-use vigie_net::registry::Lifecycle;
-use vigie_net::{server, Registry, ServerConfig};
+use vigie_net::{server, ServerConfig};
 
 /// La cadence, les attentes entre deux tentatives, puis un client qui
 /// démarre avant son serveur.

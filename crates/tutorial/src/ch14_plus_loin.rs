@@ -11,9 +11,10 @@ use tokio_util::sync::CancellationToken;
 use vigie_camera::{Scene, TestPattern};
 use vigie_core::motion::{MotionConfig, MotionDetector, MotionEvent};
 use vigie_core::{jpeg, pack, Frame, PixelFormat};
+use vigie_hub::Lifecycle;
+use vigie_hub::{CameraState, Registry};
 use vigie_net::legacy;
-use vigie_net::registry::Lifecycle;
-use vigie_net::{server, CameraState, Registry, ServerConfig};
+use vigie_net::{server, ServerConfig};
 
 use crate::MORNING_US;
 
@@ -102,7 +103,7 @@ fn send_like_the_report(
         })?;
         socket.write_all(&message)?;
     }
-    Ok(()) // la prise se ferme ici, comme à la fin de client.py
+    Ok(()) // le socket se ferme ici (client.py, lui, ne s'arrêtait jamais)
 }
 // ANCHOR_END: client_du_rapport
 
@@ -141,7 +142,9 @@ async fn legacy_client(out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(
         out,
         "  caméra « {} », protocole {}, {} images reçues",
-        view.name, view.protocol, view.stats.frames
+        view.name,
+        view.origin.link(),
+        view.stats.frames
     )?;
     // ANCHOR_END: nom_legacy
     stop.cancel();

@@ -13,7 +13,7 @@
 //! marques `// ANCHOR: nom` et `// ANCHOR_END: nom` : le livre montre donc
 //! toujours du code qui compile et que `cargo test` exécute.
 //!
-//! Les exemples réseau ouvrent de vraies prises (sockets) sur la boucle
+//! Les exemples réseau ouvrent de vrais sockets sur la boucle
 //! locale `127.0.0.1`, au port 0 : le système choisit un port libre, si bien
 //! que les exemples ne gênent ni un `vigie server` lancé à côté, ni les uns
 //! les autres.

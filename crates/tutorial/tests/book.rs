@@ -41,10 +41,12 @@ fn pages() -> Vec<(String, String)> {
     pages
 }
 
+/// Les 14 chapitres au plan commun (le chapitre 0, « Rust pour
+/// pythonistes », a le sien).
 fn chapters() -> Vec<(String, String)> {
     pages()
         .into_iter()
-        .filter(|(name, _)| name.starts_with("ch"))
+        .filter(|(name, _)| name.starts_with("ch") && !name.starts_with("ch00"))
         .collect()
 }
 
@@ -154,9 +156,17 @@ fn every_cited_example_exists_and_every_example_is_cited() {
         );
         rest = after;
     }
+    // Seuls les exemples du livre (chNN_…) doivent être cités : un exemple
+    // que le lecteur ajoute pour un exercice (mon_voyage.rs…) ne fait pas
+    // échouer ce test.
     for entry in fs::read_dir(&examples).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let ours = name.starts_with("ch")
+            && name[2..].starts_with(|c: char| c.is_ascii_digit());
+        if !ours {
+            continue;
+        }
         assert!(
             all_text.contains(&format!("--example {name}")),
             "l'exemple {name} n'est cité par aucun chapitre"
@@ -201,6 +211,42 @@ fn every_image_exists() {
     }
 }
 
+/// Chaque extrait inclus a sa légende, comme dans le Livre de Rust : la
+/// ligne juste avant le bloc dit `*Extrait N-M — \`fichier\`*`, et nomme le
+/// fichier inclus ; les numéros se suivent dans le chapitre.
+#[test]
+fn every_listing_has_a_caption_with_its_file() {
+    for (page, text) in pages().into_iter().filter(|(n, _)| n.starts_with("ch"))
+    {
+        let chapter: usize = page[2..4].parse().unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut number = 0;
+        for (i, line) in lines.iter().enumerate() {
+            let Some(include) = line.strip_prefix("{{#include ") else {
+                continue;
+            };
+            if i == 0 || !lines[i - 1].starts_with("```") {
+                continue; // une inclusion hors d'un bloc de code
+            }
+            number += 1;
+            let path = include.split([':', '}']).next().unwrap();
+            let path = path.trim_start_matches("../");
+            let caption = lines[..i - 1]
+                .iter()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or(&"");
+            assert!(
+                caption.starts_with(&format!("*Extrait {chapter}-{number} — "))
+                    && caption.contains(&format!("{path}`")),
+                "{page}, ligne {} : l'extrait de {path} n'a pas de légende \
+                 « *Extrait {chapter}-{number} — `{path}`* » (trouvé : {caption:?})",
+                i + 1
+            );
+        }
+    }
+}
+
 /// L'image de la mire montrée au chapitre 13 est une copie d'un instantané
 /// de vigie-camera : elle doit rester identique à l'original.
 #[test]
@@ -216,6 +262,57 @@ fn the_snapshot_shown_in_the_book_is_the_real_one() {
         original.display(),
         Path::new("tutorial/src/images").display()
     );
+}
+
+/// Les captures d'écran du livre sont des copies de `screenshot/` (mdBook ne
+/// sert que ce qui est sous `tutorial/src`) : elles doivent rester
+/// identiques aux originales, que `screenshot/make-screenshots.sh` et les
+/// tests du navigateur régénèrent.
+#[test]
+fn the_screenshots_in_the_book_are_the_current_ones() {
+    let mut copies = 0;
+    for entry in fs::read_dir(book_src().join("images")).unwrap() {
+        let path = entry.unwrap().path();
+        let original =
+            root().join("screenshot").join(path.file_name().unwrap());
+        if original.exists() {
+            copies += 1;
+            assert_eq!(
+                fs::read(&path).unwrap(),
+                fs::read(&original).unwrap(),
+                "{} a changé : recopiez-le dans tutorial/src/images/",
+                original.display()
+            );
+        }
+    }
+    assert!(copies >= 4, "{copies} captures d'écran dans le livre");
+}
+
+/// Les scripts Python reconstitués du rapport sont du Python valide (sans
+/// OpenCV ni webcam, on ne peut que les compiler). Sans Python 3, le test le
+/// dit et passe.
+#[test]
+fn the_reconstructed_report_scripts_compile() {
+    let dir = root().join("crates/tutorial/python");
+    for script in ["client_du_rapport.py", "serveur_du_rapport.py"] {
+        let code = fs::read_to_string(dir.join(script)).unwrap();
+        assert!(
+            code.contains("RECONSTITUÉ"),
+            "{script} doit se dire reconstitué"
+        );
+        let checked = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import ast, sys; ast.parse(open(sys.argv[1]).read())",
+            ])
+            .arg(dir.join(script))
+            .output();
+        let Ok(output) = checked else {
+            eprintln!("pas de python3 : {script} n'est pas vérifié");
+            return;
+        };
+        assert!(output.status.success(), "{script} : {output:?}");
+    }
 }
 
 /// Les extraits inclus par numéros de lignes depuis des fichiers que ce livre

@@ -24,7 +24,7 @@ use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 use vigie_core::jpeg;
-use vigie_net::Registry;
+use vigie_hub::Registry;
 
 use vigie_core::jpeg::Scale;
 use vigie_core::{Frame, PixelFormat};

@@ -2,7 +2,7 @@
 //! composition draws (tiles). Kept apart from the window so it is tested
 //! without one.
 
-use vigie_net::{CameraState, CameraView};
+use vigie_hub::{CameraState, CameraView};
 
 use crate::compose::{Tile, TileState};
 use crate::decode::Pictures;
@@ -36,16 +36,15 @@ pub fn tiles(views: &[CameraView], pictures: &Pictures) -> Vec<Tile> {
 mod tests {
     use std::time::Duration;
 
-    use vigie_net::stats::StatsView;
-    use vigie_net::{Protocol, Surveillance};
+    use vigie_hub::stats::StatsView;
+    use vigie_hub::Surveillance;
 
     use super::*;
 
     fn view(state: CameraState, motion: bool, recording: bool) -> CameraView {
         CameraView {
             name: "porte".into(),
-            peer: "127.0.0.1:9".parse().unwrap(),
-            protocol: Protocol::Native,
+            origin: vigie_hub::Origin::peer("127.0.0.1:9".parse().unwrap(), "native"),
             state,
             state_for: Duration::from_secs(1),
             last_frame_age: None,
@@ -57,6 +56,7 @@ mod tests {
                 latency_p99: None,
                 frames: 0,
                 drops: 0,
+                clock_ahead: false,
             },
             surveillance: Surveillance {
                 motion,

@@ -14,7 +14,7 @@ use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 use vigie_core::frame::now_us;
-use vigie_net::Registry;
+use vigie_hub::Registry;
 use winit::application::ApplicationHandler;
 use winit::dpi::{LogicalSize, PhysicalSize};
 use winit::event::{ElementState, StartCause, WindowEvent};

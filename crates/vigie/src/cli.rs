@@ -56,6 +56,11 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = vigie_core::pack::DEFAULT_MAX_MESSAGE)]
     pub max_frame_size: usize,
 
+    /// Largest picture accepted, in pixels (width × height as the JPEG itself
+    /// says, whatever its frame header claims); a larger one drops its camera.
+    #[arg(long, default_value_t = vigie_net::server::DEFAULT_MAX_PIXELS, value_name = "PIXELS")]
+    pub max_pixels: u64,
+
     /// Seconds a new connection has to say hello.
     #[arg(long, default_value_t = 5.0)]
     pub hello_timeout: f64,
@@ -100,9 +105,19 @@ pub struct SurveillanceArgs {
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
     pub post_roll: f64,
 
-    /// Length of each file in continuous mode.
+    /// Length of each file; a long motion event is cut into files of this
+    /// length too, each listed as soon as it is closed.
     #[arg(long, default_value_t = 5.0, value_name = "MINUTES")]
     pub segment_minutes: f64,
+
+    /// Length of each file in seconds, fractions allowed (for tests).
+    #[arg(
+        long,
+        hide = true,
+        value_name = "SECONDS",
+        conflicts_with = "segment_minutes"
+    )]
+    pub segment_seconds: Option<f64>,
 
     /// Delete recordings older than this many days (oldest first).
     #[arg(long, value_name = "DAYS", requires = "record")]
@@ -198,6 +213,13 @@ pub struct HttpArgs {
     /// Password for HTTP Basic auth of every path but /healthz.
     #[arg(long, env = "VIGIE_HTTP_PASSWORD", hide_env_values = true)]
     pub http_password: Option<String>,
+
+    /// Another name the web page may be reached by (a DNS name of this
+    /// machine, a reverse proxy's); repeat it for several, `*` allows any.
+    /// `localhost`, this machine's addresses and its name always work;
+    /// requests for other names get 421 (protection from DNS rebinding).
+    #[arg(long = "http-allowed-host", value_name = "NAME")]
+    pub http_allowed_hosts: Vec<String>,
 }
 
 /// Where the web side listens, if anywhere.
@@ -368,6 +390,22 @@ mod tests {
         assert!(parse(&["--record-mode", "continuous"]).is_err());
         assert!(parse(&["--max-disk", "1"]).is_err());
         assert!(parse(&["--record", "/tmp/r", "--record-mode", "continuous"]).is_ok());
+    }
+
+    #[test]
+    fn allowed_hosts_repeat() {
+        let cli = Cli::parse_from([
+            "vigie",
+            "demo",
+            "--http-allowed-host",
+            "cams.example",
+            "--http-allowed-host",
+            "proxy.lan",
+        ]);
+        let Command::Demo(args) = cli.command else {
+            panic!("expected demo")
+        };
+        assert_eq!(args.http.http_allowed_hosts, ["cams.example", "proxy.lan"]);
     }
 
     #[test]

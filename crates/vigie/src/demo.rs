@@ -8,12 +8,13 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 use vigie_camera::{Pipeline, TestPattern};
+use vigie_hub::Lifecycle;
 use vigie_net::client::{self, ClientConfig};
-use vigie_net::registry::Lifecycle;
 use vigie_net::ServerConfig;
 use vigie_viewer::ViewerOptions;
 
 use crate::cli::DemoArgs;
+use crate::fd_budget::FdBudget;
 use crate::serve::{self, Setup};
 use crate::surveillance;
 use crate::EXIT_USAGE;
@@ -44,11 +45,14 @@ pub fn room(i: usize) -> (String, u32, u32) {
 pub fn run(args: DemoArgs) -> ExitCode {
     let runtime = crate::runtime();
     let _guard = runtime.enter();
-    let listener = match runtime.block_on(serve::bind(args.listen)) {
+    let listener = match runtime.block_on(serve::bind(args.listen, serve::CAMERA_OPTION)) {
         Ok(l) => l,
         Err(msg) if args.listen.port() != 0 => {
             warn!("{msg}; using a free port instead");
-            match runtime.block_on(serve::bind(SocketAddr::new(args.listen.ip(), 0))) {
+            match runtime.block_on(serve::bind(
+                SocketAddr::new(args.listen.ip(), 0),
+                serve::CAMERA_OPTION,
+            )) {
                 Ok(l) => l,
                 Err(msg) => return fail(&msg),
             }
@@ -71,8 +75,10 @@ pub fn run(args: DemoArgs) -> ExitCode {
             stop.cancel();
         });
     }
+    let budget = FdBudget::at_start(ServerConfig::default().fd_budget());
+    println!("vigie demo: {}", budget.line());
     let setup = Setup {
-        config: ServerConfig::default(),
+        config: budget.fit(ServerConfig::default()),
         max_cameras: 128,
         lifecycle: Lifecycle::default(),
         stats_interval: Duration::from_secs_f64(args.stats_interval),
@@ -90,6 +96,7 @@ pub fn run(args: DemoArgs) -> ExitCode {
         &shutdown,
         true,
         args.surveillance.record.as_deref(),
+        budget.web,
     );
     match runtime.block_on(web) {
         Ok(Some(url)) => println!("vigie demo: web page on {url}"),

@@ -8,6 +8,7 @@ mod cameras;
 mod cli;
 mod client;
 mod demo;
+mod fd_budget;
 mod report;
 mod serve;
 mod server;

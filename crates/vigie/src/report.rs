@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use vigie_net::CameraView;
+use vigie_hub::CameraView;
 
 fn ms(d: Option<Duration>) -> String {
     d.map_or_else(
@@ -19,8 +19,8 @@ pub fn stats_line(v: &CameraView) -> String {
     format!(
         "{name:<16} {peer:<21} {proto:<6} {fps:>5.1} fps {kbps:>8.0} kbit/s  frames {frames:>7}  drops {drops:>5}  latency p50 {p50:>7} p99 {p99:>7}  {state}",
         name = v.name,
-        peer = v.peer,
-        proto = v.protocol,
+        peer = v.origin.address(),
+        proto = v.origin.link(),
         fps = s.fps,
         kbps = s.kbps,
         frames = s.frames,
@@ -33,7 +33,7 @@ pub fn stats_line(v: &CameraView) -> String {
 
 fn state(v: &CameraView) -> String {
     match v.state {
-        vigie_net::CameraState::Online => "online".to_owned(),
+        vigie_hub::CameraState::Online => "online".to_owned(),
         other => format!("{other} for {:.0} s", v.state_for.as_secs_f64()),
     }
 }
@@ -52,8 +52,8 @@ pub fn summary_table(views: &[CameraView]) -> String {
             out,
             "{:<16} {:<21} {:<6} {:>8} {:>6} {:>9} {:>9}",
             v.name,
-            v.peer.to_string(),
-            v.protocol.to_string(),
+            v.origin.address(),
+            v.origin.link(),
             s.frames,
             s.drops,
             ms(s.latency_p50),

@@ -8,19 +8,27 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
-use vigie_net::registry::Lifecycle;
-use vigie_net::{Registry, ServerConfig};
+use vigie_hub::Lifecycle;
+use vigie_hub::Registry;
+use vigie_net::ServerConfig;
 
 use crate::report;
 
-/// Binds the listening socket, with an error a person can act on.
-pub async fn bind(addr: SocketAddr) -> Result<TcpListener, String> {
+/// The option that sets the cameras' address.
+pub const CAMERA_OPTION: &str = "--listen";
+
+/// The option that sets the web page's address.
+pub const WEB_OPTION: &str = "--http";
+
+/// Binds the listening socket, with an error a person can act on; `option`
+/// is the one that chose `addr` ([`CAMERA_OPTION`] or [`WEB_OPTION`]), which
+/// the error names.
+pub async fn bind(addr: SocketAddr, option: &str) -> Result<TcpListener, String> {
     TcpListener::bind(addr).await.map_err(|e| {
         let why = match e.kind() {
-            io::ErrorKind::AddrInUse => {
-                "the port is already in use (another vigie server? pick another with --listen)"
-                    .to_owned()
-            }
+            io::ErrorKind::AddrInUse => format!(
+                "the port is already in use (another vigie server? pick another with {option})"
+            ),
             io::ErrorKind::AddrNotAvailable => {
                 "this machine has no such address (see `ip addr`, or use 0.0.0.0)".to_owned()
             }
@@ -135,9 +143,11 @@ pub async fn finish(running: Running) {
     print!("{}", report::summary_table(&running.registry.snapshot()));
 }
 
-/// Starts the web page and HTTP API beside the camera server, if asked.
-/// Returns the URL it serves. With `fallback`, a busy port is replaced by a
-/// free one (the demo); otherwise it is an error.
+/// Starts the web page and HTTP API beside the camera server, if asked,
+/// serving at most `max_connections` at once (the web share of the
+/// [`FdBudget`](crate::fd_budget::FdBudget)). Returns the URL it serves.
+/// With `fallback`, a busy port is replaced by a free one (the demo);
+/// otherwise it is an error.
 pub async fn start_web(
     args: &crate::cli::HttpArgs,
     registry: &Registry,
@@ -145,6 +155,7 @@ pub async fn start_web(
     shutdown: &CancellationToken,
     fallback: bool,
     recordings: Option<&std::path::Path>,
+    max_connections: usize,
 ) -> Result<Option<String>, String> {
     let crate::cli::HttpAddr::At(addr) = args.http else {
         return Ok(None);
@@ -154,15 +165,18 @@ pub async fn start_web(
         password: args.http_password.clone(),
         listen_port_for_display: camera_port,
         recordings: recordings.map(std::path::Path::to_path_buf),
+        max_connections,
+        allowed_hosts: args.http_allowed_hosts.clone(),
+        ..vigie_web::WebConfig::default()
     };
     config
         .credentials()
         .map_err(|e| format!("--http-user/--http-password: {e}"))?;
-    let listener = match bind(addr).await {
+    let listener = match bind(addr, WEB_OPTION).await {
         Ok(l) => l,
         Err(msg) if fallback => {
             tracing::warn!("web page: {msg}; using a free port instead");
-            bind(SocketAddr::new(addr.ip(), 0)).await?
+            bind(SocketAddr::new(addr.ip(), 0), WEB_OPTION).await?
         }
         Err(msg) => return Err(format!("web page: {msg} (or use --http off)")),
     };

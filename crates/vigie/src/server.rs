@@ -5,11 +5,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
-use vigie_net::registry::Lifecycle;
+use vigie_hub::Lifecycle;
 use vigie_net::ServerConfig;
 use vigie_viewer::ViewerOptions;
 
 use crate::cli::ServerArgs;
+use crate::fd_budget::FdBudget;
 use crate::serve::{self, Setup};
 use crate::surveillance;
 use crate::EXIT_USAGE;
@@ -23,7 +24,7 @@ pub fn run(args: ServerArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     let runtime = crate::runtime();
-    let listener = match runtime.block_on(serve::bind(args.listen)) {
+    let listener = match runtime.block_on(serve::bind(args.listen, serve::CAMERA_OPTION)) {
         Ok(l) => l,
         Err(msg) => {
             eprintln!("vigie server: {msg}");
@@ -38,13 +39,19 @@ pub fn run(args: ServerArgs) -> ExitCode {
     for addr in &reachable {
         println!("  cameras can connect to {addr}   (vigie client --server {addr})");
     }
+    let wanted = ServerConfig {
+        max_connections: args.max_cameras as usize * 2,
+        ..ServerConfig::default()
+    };
+    let budget = FdBudget::at_start(wanted.fd_budget());
+    println!("{}", budget.line());
     let setup = Setup {
         config: ServerConfig {
-            max_connections: args.max_cameras as usize * 2,
             max_message: args.max_frame_size,
+            max_pixels: args.max_pixels,
             hello_timeout: secs(args.hello_timeout),
             read_timeout: secs(args.read_timeout),
-            ..ServerConfig::default()
+            ..budget.fit(wanted)
         },
         max_cameras: args.max_cameras as usize,
         lifecycle: Lifecycle {
@@ -73,6 +80,7 @@ pub fn run(args: ServerArgs) -> ExitCode {
         &shutdown,
         false,
         recordings,
+        budget.web,
     );
     match runtime.block_on(web) {
         Ok(Some(url)) => println!("web page and API on {url}"),

@@ -1,36 +1,43 @@
 //! Motion detection and recording beside the server: the part of video
 //! surveillance that watches while nobody does.
 //!
-//! It runs on a thread of its own, because recording writes to disk and a
-//! disk can be slow: the socket tasks must never wait for it. The thread
-//! reads every frame from the registry's tap (bounded in bytes: if the
-//! disk falls behind, frames are dropped and counted, memory stays
-//! bounded), analyses a few per second and per camera for motion, hands
-//! each frame to the recorder, and tells the registry what it found, so the
-//! window and the web page can frame a moving camera in red and show a REC
-//! dot.
+//! Two threads, because recording writes to disk and a disk can be slow:
+//! the socket tasks must never wait for it. And two, not one, because
+//! analysing a frame (decoding its JPEG) can cost far more than recording
+//! it, and a camera decides how much: recording must never wait behind
+//! analysis.
 //!
-//! Why not analyse every frame? Analysing means decoding the JPEG (about a
-//! millisecond at 640×480): 64 cameras at 15 frames/s would keep a core
-//! busy. Five analyses a second notice anything that moves for longer
-//! than a fifth of a second, and the recording itself keeps every frame.
+//! - The **recording thread** reads every frame from the registry's tap
+//!   (bounded in bytes and per camera: a camera that sends too much loses
+//!   its own frames, see `vigie_hub::tap`), hands it to the recorder, and
+//!   offers it to the analysis schedule, which keeps it only if the camera
+//!   is due for an analysis. Offering never waits.
+//! - The **analysis thread** takes the waiting frame of the camera that has
+//!   cost it the least so far, runs its detector, and leaves the result for
+//!   the recording thread, which passes it to the recorder with the next
+//!   frame of that camera and tells the registry, so the window and the
+//!   web page can frame a moving camera in red and show a REC dot.
+//!
+//! The scheduling and the detectors live in `vigie_record::analysis`, with
+//! unit tests; here are only the threads.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
 use vigie_core::frame::now_us;
-use vigie_core::motion::{MotionConfig, MotionDetector};
+use vigie_core::motion::MotionConfig;
 use vigie_core::Frame;
-use vigie_net::tap::Arrival;
-use vigie_net::{Registry, Surveillance};
-use vigie_record::{MotionSample, RecordConfig, Recorder};
+use vigie_hub::tap::{Arrival, Tap, TapBudget};
+use vigie_hub::{Registry, Surveillance};
+use vigie_record::analysis::{detector_config, Analyser, AnalysisSchedule};
+use vigie_record::{RecordConfig, Recorder};
 
-/// Frames waiting for the recorder, at most (in payload bytes).
-pub const TAP_BYTES: usize = 256 << 20;
+/// Frames waiting for the recorder, at most (in payload bytes): 128 MiB in
+/// all, 16 MiB per camera.
+pub const TAP_BYTES: usize = 128 << 20;
 
 /// What to watch for and where to record.
 #[derive(Debug, Clone)]
@@ -77,8 +84,13 @@ impl Options {
                 let mut config = RecordConfig::new(dir.clone(), mode);
                 config.pre_roll = seconds("pre-roll", args.pre_roll)?;
                 config.post_roll = seconds("post-roll", args.post_roll)?;
-                config.segment = seconds("segment-minutes", args.segment_minutes * 60.0)?;
-                if config.segment < Duration::from_secs(1) {
+                config.segment = match args.segment_seconds {
+                    // Hidden, for tests: segments shorter than a second.
+                    Some(s) if s > 0.0 => seconds("segment-seconds", s)?,
+                    Some(s) => return Err(format!("--segment-seconds {s}: must be above 0")),
+                    None => seconds("segment-minutes", args.segment_minutes * 60.0)?,
+                };
+                if args.segment_seconds.is_none() && config.segment < Duration::from_secs(1) {
                     return Err("--segment-minutes: at least one second, please".into());
                 }
                 config.max_age = match args.retention_days {
@@ -94,19 +106,13 @@ impl Options {
             }
         };
         let motion = (args.motion || record.is_some()).then(|| {
-            // The detector counts in analysed frames: keep its times (an
-            // event ends after 3 s of calm, the background follows the
-            // scene over about 4 s) whatever the analysis rate.
-            let defaults = MotionConfig::default();
-            let per_second = args.motion_fps;
-            MotionConfig {
+            let base = MotionConfig {
                 threshold: args.motion_threshold,
                 min_area: args.motion_area,
                 masks: args.motion_masks.clone(),
-                end_frames: (3.0 * per_second).round().max(1.0) as u32,
-                learn_rate: 1.0 - (1.0 - defaults.learn_rate).powf((5.0 / per_second) as f32),
-                ..defaults
-            }
+                ..MotionConfig::default()
+            };
+            detector_config(base, args.motion_fps)
         });
         Ok(Options {
             motion,
@@ -116,10 +122,27 @@ impl Options {
     }
 }
 
-/// The running thread. Stop it with [`Watcher::stop`] so files are closed.
+/// The analysis schedule, shared by the two threads, and the bell that
+/// wakes the analysis thread.
+#[derive(Default)]
+struct Handoff {
+    schedule: Mutex<Option<AnalysisSchedule>>,
+    ready: Condvar,
+}
+
+impl Handoff {
+    fn lock(&self) -> MutexGuard<'_, Option<AnalysisSchedule>> {
+        // Every update is a few assignments: a poisoned lock is still consistent.
+        self.schedule.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The running threads. Stop them with [`Watcher::stop`] so files are closed.
 pub struct Watcher {
     stop: Arc<AtomicBool>,
-    thread: JoinHandle<()>,
+    handoff: Arc<Handoff>,
+    recording: JoinHandle<()>,
+    analysis: Option<JoinHandle<()>>,
 }
 
 impl Watcher {
@@ -128,54 +151,106 @@ impl Watcher {
         if options.motion.is_none() && options.record.is_none() {
             return None;
         }
-        let tap = registry.tap(TAP_BYTES);
         let stop = Arc::new(AtomicBool::new(false));
-        let mut work = Work::new(registry.clone(), options);
+        let handoff = Arc::new(Handoff::default());
+        let analysis = match options.motion.clone() {
+            None => None,
+            Some(config) => {
+                *handoff.lock() = Some(AnalysisSchedule::new(options.motion_fps));
+                let (flag, shared) = (stop.clone(), handoff.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("vigie-motion".into())
+                    .spawn(move || analyse(&shared, Analyser::new(config), &flag));
+                match spawned {
+                    Ok(thread) => Some(thread),
+                    Err(e) => {
+                        tracing::error!("cannot start motion detection: {e}");
+                        *handoff.lock() = None;
+                        None
+                    }
+                }
+            }
+        };
+        let tap = registry.tap(TapBudget::new(TAP_BYTES));
+        let mut work = Work::new(registry.clone(), options, handoff.clone());
         let flag = stop.clone();
         let spawned = std::thread::Builder::new()
-            .name("vigie-surveillance".into())
-            .spawn(move || {
-                let mut dropped = 0;
-                let mut last_tick = 0;
-                while !flag.load(Ordering::Relaxed) {
-                    if let Some(arrival) = tap.recv_timeout(Duration::from_millis(200)) {
-                        work.arrival(arrival);
-                    }
-                    let now = now_us();
-                    if now.saturating_sub(last_tick) >= 1_000_000 {
-                        last_tick = now;
-                        work.tick(now);
-                        let total = tap.dropped();
-                        if total > dropped {
-                            warn!(
-                                "recording is behind (slow disk?): {} frames not recorded",
-                                total - dropped
-                            );
-                            dropped = total;
-                        }
-                    }
-                }
-                // Frames already queued still belong in the files.
-                while let Some(arrival) = tap.recv_timeout(Duration::ZERO) {
-                    work.arrival(arrival);
-                }
-                work.finish(now_us());
-            });
+            .name("vigie-record".into())
+            .spawn(move || work.run(&tap, &flag));
+        let watcher = |recording| Watcher {
+            stop: stop.clone(),
+            handoff: handoff.clone(),
+            recording,
+            analysis,
+        };
         match spawned {
-            Ok(thread) => Some(Watcher { stop, thread }),
+            Ok(recording) => Some(watcher(recording)),
             Err(e) => {
                 // The cameras and the live view still work without it.
                 tracing::error!("cannot start motion detection and recording: {e}");
+                stop.store(true, Ordering::Relaxed);
+                handoff.ready.notify_all();
                 None
             }
         }
     }
 
-    /// Closes every recording and waits for the thread to end.
+    /// Closes every recording and waits for the threads to end.
     pub fn stop(self) {
         self.stop.store(true, Ordering::Relaxed);
-        if self.thread.join().is_err() {
-            warn!("the surveillance thread panicked; recordings may lack their last frames");
+        self.handoff.ready.notify_all();
+        if self.recording.join().is_err() {
+            warn!("the recording thread panicked; recordings may lack their last frames");
+        }
+        if let Some(analysis) = self.analysis {
+            if analysis.join().is_err() {
+                warn!("the motion detection thread panicked");
+            }
+        }
+    }
+}
+
+/// The analysis thread: waiting frames, one at a time, until `stop`.
+fn analyse(handoff: &Handoff, mut analyser: Analyser, stop: &AtomicBool) {
+    loop {
+        let job = {
+            let mut guard = handoff.lock();
+            loop {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                let Some(schedule) = guard.as_mut() else {
+                    return;
+                };
+                for camera in schedule.take_departed() {
+                    analyser.forget(&camera);
+                }
+                if let Some(job) = schedule.next_job() {
+                    break job;
+                }
+                guard = handoff
+                    .ready
+                    .wait_timeout(guard, Duration::from_millis(500))
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
+            }
+        };
+        // The lock is not held while decoding: offering never waits.
+        let started = Instant::now();
+        let result = analyser.analyse(&job.frame, now_us());
+        let cost = started.elapsed().as_micros() as u64;
+        let sample = match result {
+            Ok(sample) => Some(sample),
+            Err(e) => {
+                tracing::debug!(
+                    camera = job.frame.camera(),
+                    "motion: frame not analysed: {e}"
+                );
+                None
+            }
+        };
+        if let Some(schedule) = handoff.lock().as_mut() {
+            schedule.report(job.frame.camera(), sample, cost);
         }
     }
 }
@@ -198,26 +273,15 @@ pub fn start_and_say(registry: &Registry, options: Options) -> Option<Watcher> {
     Watcher::start(registry, options)
 }
 
-/// One camera's detector and what it last said.
-struct Camera {
-    detector: MotionDetector,
-    analysed_at_us: Option<u64>,
-    score: Option<f32>,
-    in_event: bool,
-}
-
-/// The thread's state: detectors, recorder, and the registry to tell.
+/// The recording thread's state: the recorder, and the registry to tell.
 struct Work {
     registry: Registry,
-    motion: Option<MotionConfig>,
-    /// Microseconds between two analyses of one camera.
-    analyse_every_us: u64,
+    handoff: Arc<Handoff>,
     recorder: Option<Recorder>,
-    cameras: HashMap<String, Camera>,
 }
 
 impl Work {
-    fn new(registry: Registry, options: Options) -> Work {
+    fn new(registry: Registry, options: Options, handoff: Arc<Handoff>) -> Work {
         if let Some(record) = &options.record {
             info!(
                 "recording into {} ({:?} mode)",
@@ -227,11 +291,35 @@ impl Work {
         }
         Work {
             registry,
-            analyse_every_us: (1e6 / options.motion_fps.max(0.1)) as u64,
-            motion: options.motion,
+            handoff,
             recorder: options.record.map(Recorder::new),
-            cameras: HashMap::new(),
         }
+    }
+
+    /// Every arrival until `stop`, then what is still queued, then finish.
+    fn run(&mut self, tap: &Tap, stop: &AtomicBool) {
+        let mut last_tick = 0;
+        while !stop.load(Ordering::Relaxed) {
+            if let Some(arrival) = tap.recv_timeout(Duration::from_millis(200)) {
+                self.arrival(arrival);
+            }
+            let now = now_us();
+            if now.saturating_sub(last_tick) >= 1_000_000 {
+                last_tick = now;
+                self.tick(now);
+                for (camera, dropped) in tap.take_dropped() {
+                    warn!(
+                        camera,
+                        "{dropped} frames not recorded in the last second: the camera sends more than can be written (slow disk?)"
+                    );
+                }
+            }
+        }
+        // Frames already queued still belong in the files.
+        while let Some(arrival) = tap.recv_timeout(Duration::ZERO) {
+            self.arrival(arrival);
+        }
+        self.finish(now_us());
     }
 
     fn arrival(&mut self, arrival: Arrival) {
@@ -242,7 +330,9 @@ impl Work {
                     recorder.camera_gone(&camera, at_us);
                 }
                 // A camera that comes back starts with a fresh background.
-                self.cameras.remove(&camera);
+                if let Some(schedule) = self.handoff.lock().as_mut() {
+                    schedule.gone(&camera);
+                }
                 self.tell(&camera);
             }
         }
@@ -250,57 +340,30 @@ impl Work {
 
     fn frame(&mut self, frame: &Frame, at_us: u64) {
         let name = frame.camera();
-        let sample = self.analyse(frame, at_us);
+        let sample = match self.handoff.lock().as_mut() {
+            Some(schedule) => {
+                if schedule.offer(frame, at_us) {
+                    self.handoff.ready.notify_one();
+                }
+                schedule.take_sample(name)
+            }
+            None => None,
+        };
         if let Some(recorder) = &mut self.recorder {
             recorder.push(frame, sample, at_us);
         }
         self.tell(name);
     }
 
-    /// Runs the detector if this camera is due for an analysis.
-    fn analyse(&mut self, frame: &Frame, at_us: u64) -> Option<MotionSample> {
-        let config = self.motion.as_ref()?;
-        let camera = self
-            .cameras
-            .entry(frame.camera().to_owned())
-            .or_insert_with(|| Camera {
-                detector: MotionDetector::new(config.clone()),
-                analysed_at_us: None,
-                score: None,
-                in_event: false,
-            });
-        let due = camera
-            .analysed_at_us
-            .is_none_or(|t| at_us.saturating_sub(t) >= self.analyse_every_us);
-        if !due {
-            return None;
-        }
-        camera.analysed_at_us = Some(at_us);
-        match camera.detector.update_frame(frame) {
-            Ok(update) => {
-                camera.score = Some(update.score);
-                camera.in_event = update.in_event;
-                Some(MotionSample {
-                    score: update.score,
-                    in_event: update.in_event,
-                })
-            }
-            Err(e) => {
-                tracing::debug!(camera = frame.camera(), "motion: frame not analysed: {e}");
-                None
-            }
-        }
-    }
-
     /// Tells the registry what detection and recording say about `name`.
     fn tell(&self, name: &str) {
-        let camera = self.cameras.get(name);
+        let motion = self.handoff.lock().as_ref().and_then(|s| s.latest(name));
         let status = self.recorder.as_ref().and_then(|r| r.status(name));
         self.registry.set_surveillance(
             name,
             Surveillance {
-                motion_score: camera.and_then(|c| c.score),
-                motion: camera.is_some_and(|c| c.in_event),
+                motion_score: motion.map(|m| m.score),
+                motion: motion.is_some_and(|m| m.in_event),
                 recording: status.as_ref().is_some_and(|s| s.recording),
                 record_error: status.and_then(|s| s.error),
             },
@@ -321,7 +384,6 @@ impl Work {
         if let Some(recorder) = &mut self.recorder {
             recorder.finish(now);
         }
-        self.cameras.clear();
         for name in self.camera_names() {
             self.registry
                 .set_surveillance(&name, Surveillance::default());

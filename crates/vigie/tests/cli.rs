@@ -49,6 +49,7 @@ fn a_port_in_use_is_one_clear_line_and_exit_code_2() {
         .collect();
     assert_eq!(lines.len(), 1, "{err}");
     assert!(lines[0].contains("already in use"), "{err}");
+    assert!(lines[0].contains("pick another with --listen"), "{err}");
 }
 
 #[test]
@@ -157,6 +158,54 @@ fn a_busy_web_port_is_one_clear_line_and_exit_code_2() {
         err.contains("web page") && err.contains("already in use"),
         "{err}"
     );
+    // The web port is chosen with --http, not --listen (the cameras' port).
+    assert!(err.contains("pick another with --http"), "{err}");
+    assert!(!err.contains("--listen"), "{err}");
+}
+
+#[test]
+fn a_busy_camera_port_names_listen() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = vigie(&["server", "--headless", "--listen", &addr, "--http", "off"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pick another with --listen"), "{err}");
+}
+
+#[test]
+fn the_demo_on_a_busy_web_port_names_http_and_takes_a_free_one() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let web = taken.local_addr().unwrap().to_string();
+    let out = vigie(&[
+        "demo",
+        "--headless",
+        "--cameras",
+        "1",
+        "--seconds",
+        "1",
+        "--listen",
+        "127.0.0.1:0",
+        "--http",
+        &web,
+    ]);
+    let (stdout, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{err}");
+    let warning = err
+        .lines()
+        .find(|l| l.contains("already in use"))
+        .unwrap_or_else(|| panic!("no warning about the busy port:\n{err}"));
+    assert!(warning.contains("pick another with --http"), "{warning}");
+    assert!(!warning.contains("--listen"), "{warning}");
+    // It went on with a free port, and says which.
+    let page = stdout
+        .lines()
+        .find(|l| l.contains("web page on http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no web page line:\n{stdout}"));
+    assert!(!page.contains(&web), "{page}");
 }
 
 #[test]

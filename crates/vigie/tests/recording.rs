@@ -157,13 +157,10 @@ fn files_with(dir: &Path, extension: &str) -> Vec<PathBuf> {
     found
 }
 
+/// Whether `program` runs; if not, SKIP (or, in CI, a failure: see
+/// `vigie_testkit`).
 fn have(program: &str) -> bool {
-    Command::new(program)
-        .arg("-version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    vigie_testkit::require(program, "ffmpeg")
 }
 
 #[test]
@@ -226,7 +223,6 @@ fn one_crossing_gives_one_event_one_file_and_one_journal_line() {
     assert_eq!(std::fs::read(&thumbnail).unwrap()[..2], [0xFF, 0xD8]);
 
     if !have("ffprobe") {
-        eprintln!("SKIP (ffprobe part): ffprobe not installed (Debian package `ffmpeg`)");
         return;
     }
     let probe = Command::new("ffprobe")
@@ -367,7 +363,6 @@ fn a_server_killed_mid_recording_leaves_a_playable_file() {
     let frames = vigie_record::mkv::read_frames(&file).unwrap();
     assert!(frames.len() >= 15, "{} frames survived", frames.len());
     if !have("ffmpeg") {
-        eprintln!("SKIP (ffmpeg part): ffmpeg not installed (Debian package `ffmpeg`)");
         return;
     }
     // ffmpeg decodes every complete frame; at most it notes the torn end.
@@ -382,4 +377,56 @@ fn a_server_killed_mid_recording_leaves_a_playable_file() {
         errors.lines().all(|l| l.contains("File ended prematurely")),
         "{errors}"
     );
+}
+
+#[test]
+fn a_running_event_is_listed_and_its_closed_segments_replay_while_it_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().to_str().unwrap();
+    // Segments of 2 s, so that a long event is cut within the test.
+    let server = Server::start(&["--record", record, "--segment-seconds", "2"]);
+    // The default scene's square never stops moving: one endless event.
+    let mut camera = client(
+        &server.cameras,
+        &[
+            "--name", "jardin", "--scene", "bars", "--size", "320x240", "--fps", "10",
+        ],
+    );
+    let mut running = serde_json::Value::Null;
+    wait_until(
+        "a running event with a closed segment",
+        Duration::from_secs(30),
+        || {
+            running = server.json("/api/events")["running"][0].clone();
+            running["segments"][0]["replay_url"].is_string()
+        },
+    );
+    assert_eq!(running["camera"], "jardin");
+    let start = running["start"].as_str().unwrap().to_owned();
+    // RFC 3339 in UTC, to the millisecond.
+    assert_eq!((start.len(), &start[10..11], &start[23..]), (24, "T", "Z"));
+    assert!(running["segment"].as_u64().unwrap() >= 2, "{running}");
+    let closed = &running["segments"][0];
+    assert_eq!(closed["event_start"], start.as_str());
+    assert_eq!(closed["continues"], true);
+
+    // The closed segment replays and downloads while the event goes on.
+    let (status, replay) = server.get(closed["replay_url"].as_str().unwrap());
+    assert_eq!(status, 200);
+    let parts = replay.windows(12).filter(|w| w == b"--vigieframe").count();
+    assert!(parts >= 5, "{parts} frames replayed");
+    let (status, mkv) = server.get(closed["file_url"].as_str().unwrap());
+    assert_eq!((status, &mkv[..4]), (200, &[0x1A, 0x45, 0xDF, 0xA3][..]));
+    let (status, thumb) = server.get(closed["thumbnail_url"].as_str().unwrap());
+    assert_eq!((status, &thumb[..2]), (200, &[0xFF, 0xD8][..]));
+    let doc = server.json("/api/events");
+    assert_eq!(doc["running"][0]["start"], start.as_str(), "{doc}");
+    assert!(
+        camera.try_wait().unwrap().is_none(),
+        "the camera still runs"
+    );
+
+    camera.kill().unwrap();
+    let _ = camera.wait();
+    server.stop();
 }

@@ -7,7 +7,7 @@
 //! latency from a legacy camera) is `null` rather than a made-up zero.
 
 use serde::Serialize;
-use vigie_net::CameraView;
+use vigie_hub::CameraView;
 
 /// One camera, as `/api/cameras` shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -70,8 +70,8 @@ impl CameraJson {
         let frame = v.latest.as_ref();
         CameraJson {
             name: v.name.clone(),
-            peer: v.peer.to_string(),
-            protocol: v.protocol.to_string(),
+            peer: v.origin.address(),
+            protocol: v.origin.link().to_owned(),
             state: v.state.to_string(),
             state_for_s: clean(v.state_for.as_secs_f64()),
             width: frame.map(|f| f.width()),
@@ -97,7 +97,7 @@ impl CameraJson {
 
 impl CamerasJson {
     /// Everything the registry knows, now.
-    pub(crate) fn now(registry: &vigie_net::Registry, camera_port: u16) -> CamerasJson {
+    pub(crate) fn now(registry: &vigie_hub::Registry, camera_port: u16) -> CamerasJson {
         let views = registry.snapshot();
         CamerasJson {
             connected: registry.connected(),
@@ -112,8 +112,8 @@ mod tests {
     use super::*;
     use std::time::Duration;
     use vigie_core::{Frame, FrameHeader, PixelFormat};
-    use vigie_net::stats::StatsView;
-    use vigie_net::{CameraState, Protocol};
+    use vigie_hub::stats::StatsView;
+    use vigie_hub::CameraState;
 
     #[test]
     fn a_camera_reads_as_plain_json() {
@@ -127,8 +127,7 @@ mod tests {
         };
         let view = CameraView {
             name: "salon".into(),
-            peer: "192.168.1.7:50000".parse().unwrap(),
-            protocol: Protocol::Native,
+            origin: vigie_hub::Origin::peer("192.168.1.7:50000".parse().unwrap(), "native"),
             state: CameraState::Stale,
             state_for: Duration::from_millis(3200),
             last_frame_age: Some(Duration::from_millis(5200)),
@@ -140,8 +139,9 @@ mod tests {
                 latency_p99: None,
                 frames: 10,
                 drops: 1,
+                clock_ahead: false,
             },
-            surveillance: vigie_net::Surveillance {
+            surveillance: vigie_hub::Surveillance {
                 motion_score: Some(0.012_345),
                 motion: true,
                 recording: true,

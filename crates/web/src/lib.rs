@@ -6,14 +6,15 @@
 //!
 //! | Path | What | Module |
 //! |------|------|--------|
-//! | `/` | a live page of every camera (HTML, CSS and JS built into the binary) | `page` |
+//! | `/` | a live page of every camera (HTML, CSS and JS built into the binary), in French or English | `page`, `lang` |
 //! | `/ws` | the page's feed: every camera over **one** WebSocket | `live` |
 //! | `/api/cameras` | the cameras and their statistics, as JSON | `api` |
-//! | `/cameras/{name}/snapshot.jpg` | the newest picture | `routes` |
-//! | `/cameras/{name}/stream.mjpg` | a live MJPEG stream (VLC, ffmpeg, Home Assistant) | `mjpeg` |
-//! | `/api/events` | motion events recorded, newest first, as JSON | `recordings` |
-//! | `/recordings/{path}`, `/replay/{path}` | a recording or thumbnail; a recording replayed as MJPEG | `recordings` |
+//! | `/cameras/{name}/snapshot.jpg` | the newest picture, or 503 when the camera is not online | `snapshot` |
+//! | `/cameras/{name}/stream.mjpg` | a live MJPEG stream (VLC, ffmpeg, Home Assistant), ending when the camera goes offline | `mjpeg` |
+//! | `/api/events` | motion events going on and recorded, newest first, as JSON | `recordings`, `running` |
+//! | `/recordings/{path}`, `/replay/{path}` | a recording or thumbnail (with byte ranges, to seek); a recording replayed as MJPEG | `recordings`, `range` |
 //! | `/metrics` | Prometheus metrics | `metrics` |
+//! | `/favicon.svg`, `/favicon.ico` | the page's icon | `favicon` |
 //! | `/healthz` | "the server answers": for supervisors, never behind a password | `routes` |
 //!
 //! Three ideas run through it.
@@ -35,13 +36,18 @@
 //! **Off by default to strangers.** The server listens on loopback unless
 //! told otherwise; listening on the network without a password prints a
 //! warning ([`warn_if_exposed`]); with a user and password, every path but
-//! `/healthz` needs HTTP Basic auth (`auth`). Camera names from URLs are only
-//! ever looked up in the registry, never used as file paths.
+//! `/healthz` needs HTTP Basic auth (`auth`). Requests for a name that is not
+//! the server's own are refused (`host`: DNS rebinding). Camera names from
+//! URLs are only ever looked up in the registry, never used as file paths.
+//!
+//! **A hostile viewer costs only itself.** Every connection has a write
+//! deadline (`deadline`), the connections a share of the file descriptors
+//! (`slots`), replays a cap and one frame of memory each (`replay`).
 //!
 //! Running it beside the camera server, on the same registry:
 //!
 //! ```no_run
-//! # async fn example(registry: vigie_net::Registry) -> Result<(), vigie_web::WebError> {
+//! # async fn example(registry: vigie_hub::Registry) -> Result<(), vigie_web::WebError> {
 //! use tokio_util::sync::CancellationToken;
 //! use vigie_web::WebConfig;
 //!
@@ -55,24 +61,37 @@
 
 mod api;
 mod auth;
+mod deadline;
 mod error;
+mod favicon;
+mod host;
 mod jpeg_cache;
+mod lang;
 mod live;
 mod metrics;
 mod mjpeg;
 mod page;
+mod range;
 mod recordings;
+mod replay;
 mod routes;
+mod running;
 mod server;
+mod slots;
+mod snapshot;
 
 #[cfg(doc)]
-use vigie_net::Registry;
+use vigie_hub::Registry;
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::time::Duration;
 
+pub use deadline::WRITE_TIMEOUT;
 pub use error::WebError;
+pub use replay::MAX_REPLAYS;
 pub use server::{serve, GRACE, MAX_BUFFER, MAX_CONNECTIONS, UNSENT};
+pub use slots::EVICT_AFTER;
 
 /// The user name when only a password is given.
 pub const DEFAULT_USER: &str = "vigie";
@@ -95,6 +114,20 @@ pub struct WebConfig {
     /// The folder the server records into (`vigie server --record DIR`):
     /// its events and recordings are served. `None`: no recordings.
     pub recordings: Option<std::path::PathBuf>,
+    /// HTTP connections served at once ([`MAX_CONNECTIONS`] by default).
+    /// Past it, a newcomer takes the slot of a connection that has not
+    /// been able to write for [`EVICT_AFTER`], or is refused with 503. The
+    /// binary sizes it from the process's file-descriptor limit, leaving
+    /// the camera port its own share.
+    pub max_connections: usize,
+    /// A connection whose peer takes no bytes for this long is closed
+    /// ([`WRITE_TIMEOUT`] by default): responses, streams and WebSockets.
+    pub write_timeout: Duration,
+    /// More names the server may be reached by (`Host` header), beside
+    /// `localhost`, the machine's addresses and names; `*` allows any.
+    pub allowed_hosts: Vec<String>,
+    /// Recordings replayed at once at most ([`MAX_REPLAYS`] by default).
+    pub max_replays: usize,
 }
 
 impl Default for WebConfig {
@@ -104,6 +137,10 @@ impl Default for WebConfig {
             password: None,
             listen_port_for_display: 8485,
             recordings: None,
+            max_connections: MAX_CONNECTIONS,
+            write_timeout: WRITE_TIMEOUT,
+            allowed_hosts: Vec::new(),
+            max_replays: MAX_REPLAYS,
         }
     }
 }
@@ -116,6 +153,10 @@ impl fmt::Debug for WebConfig {
             .field("password", &self.password.as_ref().map(|_| "(hidden)"))
             .field("listen_port_for_display", &self.listen_port_for_display)
             .field("recordings", &self.recordings)
+            .field("max_connections", &self.max_connections)
+            .field("write_timeout", &self.write_timeout)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .field("max_replays", &self.max_replays)
             .finish()
     }
 }

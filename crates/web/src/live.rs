@@ -11,8 +11,15 @@
 //! - **text**, once a second: the `/api/cameras` document with
 //!   `"type": "state"`, from which the page draws captions and states.
 //!
-//! and the page answers each picture with a **text** message holding the
-//! camera's name once it has *drawn* it. Until then that camera gets no new
+//! and the page sends two kinds of **text** message:
+//! - a camera's name, once it has *drawn* that camera's picture (below);
+//! - `{"select": ["garage"]}` to receive only the cameras it shows (one
+//!   camera enlarged alone), `{"select": null}` to receive all of them
+//!   again. A page that shows one camera of nine then costs the network
+//!   one camera, not nine. `/ws?cameras=garage,cour` selects from the
+//!   start, for a page or a script that wants only some cameras.
+//!
+//! Each picture's answer matters: until it comes, that camera gets no new
 //! frame (for at most [`ACK_TIMEOUT`]). That is the pacing: a phone that
 //! decodes 3 pictures a second receives 3 per camera, always the newest,
 //! instead of a growing pile it would chew through late. The socket gives
@@ -23,15 +30,18 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{BufMut, Bytes, BytesMut};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use vigie_core::frame::MAX_NAME_LEN;
 
 use crate::api::CamerasJson;
 use crate::jpeg_cache::FrameKey;
+use crate::lang::Lang;
 use crate::metrics::ViewerKind;
 use crate::routes::App;
 
@@ -45,18 +55,57 @@ const STATE_EVERY: Duration = Duration::from_secs(1);
 /// The first byte of a frame message.
 pub(crate) const FRAME_MESSAGE: u8 = 1;
 
+/// The most cameras one selection names (more than a server holds).
+pub(crate) const MAX_SELECTED: usize = 256;
+
+/// `/ws?cameras=a,b`.
+#[derive(Deserialize)]
+pub(crate) struct WsQuery {
+    cameras: Option<String>,
+}
+
+/// `{"select": ["a", "b"]}` or `{"select": null}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SelectMessage {
+    select: Option<Vec<String>>,
+}
+
+/// Which cameras a page receives: `None` is all of them.
+type Selection = Option<HashSet<String>>;
+
+/// Keeps the names that can be camera names, at most [`MAX_SELECTED`].
+fn selection<'a>(names: impl IntoIterator<Item = &'a str>) -> HashSet<String> {
+    names
+        .into_iter()
+        .filter(|n| !n.is_empty() && n.len() <= MAX_NAME_LEN)
+        .take(MAX_SELECTED)
+        .map(str::to_owned)
+        .collect()
+}
+
 pub(crate) async fn upgrade(
     State(app): State<App>,
+    lang: Lang,
     headers: HeaderMap,
+    query: Result<Query<WsQuery>, QueryRejection>,
     ws: WebSocketUpgrade,
 ) -> Response {
     if !same_origin(&headers) {
-        return (StatusCode::FORBIDDEN, "origine refusée\n").into_response();
+        let text = lang.say("origine refusée\n", "origin refused\n");
+        return (StatusCode::FORBIDDEN, text).into_response();
     }
     ws.max_message_size(64 * 1024)
         .on_upgrade(move |socket| async move {
             let _guard = app.metrics.viewer(ViewerKind::WebSocket);
-            if let Err(e) = Feed::new(app).run(socket).await {
+            let mut feed = Feed::new(app);
+            if let Ok(Query(WsQuery {
+                cameras: Some(list),
+            })) = query
+            {
+                feed.selected = Some(selection(list.split(',')));
+            }
+            if let Err(e) = feed.run(socket).await {
                 tracing::debug!("websocket viewer gone: {e}");
             }
         })
@@ -66,16 +115,54 @@ pub(crate) async fn upgrade(
 /// visits could open one to this server and watch the cameras with the
 /// user's saved password. Browsers always send `Origin`, so a connection
 /// from another site is refused; clients that are not browsers send none.
+///
+/// The origin must be the page's own: same scheme, host and port as the
+/// request (`http://192.168.1.20:8080` for `Host: 192.168.1.20:8080`; the
+/// scheme is `https` behind a TLS proxy that says so in
+/// `X-Forwarded-Proto`). A different port is a different site: another
+/// program on the same machine must not watch either.
 fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|h: &HeaderValue| h.to_str().ok())
+    };
+    let scheme = match text("x-forwarded-proto") {
+        Some(p) if p.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    };
+    let Some(host) = text(header::HOST.as_str()).and_then(|h| authority(h, scheme)) else {
+        return false;
+    };
     let origin = origin.to_str().ok().and_then(|o| o.split_once("://"));
-    match (origin, host) {
-        (Some((_, origin_host)), Some(host)) => origin_host.eq_ignore_ascii_case(host),
+    match origin {
+        Some((origin_scheme, rest)) if origin_scheme.eq_ignore_ascii_case(scheme) => {
+            authority(rest, scheme) == Some(host)
+        }
         _ => false,
     }
+}
+
+/// `Name:8080` → (`name`, 8080); without a port, the scheme's.
+fn authority(text: &str, scheme: &str) -> Option<(String, u16)> {
+    let name = crate::host::strip_port(text);
+    let port = match &text[name.len()..] {
+        "" => {
+            if scheme == "https" {
+                443
+            } else {
+                80
+            }
+        }
+        colon_port => colon_port.strip_prefix(':')?.parse().ok()?,
+    };
+    if name.is_empty() || name.contains(['/', '@', '?', '#']) {
+        return None;
+    }
+    Some((name.to_ascii_lowercase(), port))
 }
 
 #[derive(Serialize)]
@@ -95,6 +182,8 @@ struct Feed {
     sent: HashMap<String, FrameKey>,
     /// Cameras whose last picture the page has not drawn yet, and since when.
     waiting: HashMap<String, Instant>,
+    /// The cameras the page shows.
+    selected: Selection,
 }
 
 type WsResult = Result<(), axum::Error>;
@@ -106,6 +195,7 @@ impl Feed {
             names: Vec::new(),
             sent: HashMap::new(),
             waiting: HashMap::new(),
+            selected: None,
         }
     }
 
@@ -137,9 +227,7 @@ impl Feed {
                     changes.borrow_and_update();
                 }
                 message = socket.recv() => match message {
-                    Some(Ok(Message::Text(name))) => {
-                        self.waiting.remove(name.as_str());
-                    }
+                    Some(Ok(Message::Text(text))) => self.on_text(text.as_str()),
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
                     Some(Ok(_)) => {}
                 },
@@ -148,6 +236,21 @@ impl Feed {
         // Best effort: the page may already be gone.
         let _ = socket.send(Message::Close(None)).await;
         Ok(())
+    }
+
+    /// A drawn picture's answer, or a selection.
+    fn on_text(&mut self, text: &str) {
+        if text.starts_with('{') {
+            if let Ok(SelectMessage { select }) = serde_json::from_str(text) {
+                self.selected = select.map(|names| selection(names.iter().map(String::as_str)));
+                return;
+            }
+        }
+        self.waiting.remove(text);
+    }
+
+    fn shows(&self, name: &str) -> bool {
+        self.selected.as_ref().is_none_or(|s| s.contains(name))
     }
 
     /// The state document; also refreshes the list of cameras and forgets
@@ -168,7 +271,7 @@ impl Feed {
     /// this page has not had it yet.
     async fn send_frames(&mut self, socket: &mut WebSocket) -> WsResult {
         for name in self.names.clone() {
-            if self.waiting.contains_key(&name) {
+            if self.waiting.contains_key(&name) || !self.shows(&name) {
                 continue;
             }
             let Some(frame) = self.app.registry.latest(&name) else {
@@ -210,12 +313,24 @@ pub(crate) fn frame_message(name: &str, jpeg: &[u8]) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     #[test]
     fn a_frame_message_is_tagged_with_its_camera() {
         let m = frame_message("salon", &[0xFF, 0xD8, 0xFF, 0xD9]);
         assert_eq!(&m[..], b"\x01\x05salon\xFF\xD8\xFF\xD9");
+    }
+
+    #[test]
+    fn a_selection_keeps_only_what_can_be_a_camera_name() {
+        let long = "x".repeat(MAX_NAME_LEN + 1);
+        let picked = selection(["garage", "", &long, "cour"]);
+        assert_eq!(picked.len(), 2);
+        assert!(picked.contains("garage") && picked.contains("cour"));
+        let many: Vec<String> = (0..10_000).map(|i| format!("c{i}")).collect();
+        assert_eq!(
+            selection(many.iter().map(String::as_str)).len(),
+            MAX_SELECTED
+        );
     }
 
     #[test]
@@ -233,5 +348,29 @@ mod tests {
         assert!(!same_origin(&headers(Some("http://evil.example"))));
         assert!(!same_origin(&headers(Some("http://192.168.1.20:9999"))));
         assert!(!same_origin(&headers(Some("null"))));
+        assert!(!same_origin(&headers(Some("https://192.168.1.20:8080"))));
+        assert!(!same_origin(&headers(Some("http://192.168.1.20"))));
+        assert!(!same_origin(&headers(Some(
+            "http://192.168.1.20:8080/path"
+        ))));
+        assert!(same_origin(&headers(Some("HTTP://192.168.1.20:8080"))));
+    }
+
+    #[test]
+    fn default_ports_count_as_written() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("cams.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://cams.example:80"),
+        );
+        assert!(same_origin(&h));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert!(!same_origin(&h), "an http page behind an https proxy");
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://cams.example"),
+        );
+        assert!(same_origin(&h));
     }
 }

@@ -24,7 +24,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::{Registry as PromRegistry, Unit};
-use vigie_net::{CameraState, CameraView, Registry};
+use vigie_hub::{CameraState, CameraView, Registry};
 
 /// The label set of the viewers gauge: `kind="mjpeg"` or `kind="websocket"`.
 type KindLabel = [(&'static str, &'static str); 1];

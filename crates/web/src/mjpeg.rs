@@ -34,8 +34,16 @@
 //! frames it had no time for are never queued for it. A reader that stops
 //! reading altogether just stops asking: the cameras and the other viewers
 //! do not notice.
+//!
+//! A stream ends when its camera goes offline, and a request for a camera
+//! that is offline answers `503` (see `snapshot`): a stream that stayed
+//! open and silent would look like a still room to Motion, ffmpeg or Home
+//! Assistant, which then never reconnect. Ended, they notice and retry.
+//! The state is looked at every [`STATE_CHECK`], not at every frame: it
+//! costs a copy of the registry's list of cameras.
 
 use std::convert::Infallible;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
@@ -45,10 +53,17 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::stream::{self, StreamExt};
 use tokio::sync::watch;
+use vigie_hub::CameraState;
 
 use crate::jpeg_cache::FrameKey;
+use crate::lang::Lang;
 use crate::metrics::{ViewerGuard, ViewerKind};
 use crate::routes::{unknown_camera, App};
+use crate::snapshot::{camera_view, unavailable};
+
+/// How often a stream looks whether its camera is still there, when no
+/// frame comes (a camera silent past `offline_after` sends no news).
+pub(crate) const STATE_CHECK: Duration = Duration::from_millis(500);
 
 /// The separator between parts (any string that cannot occur in the parts'
 /// headers would do; JPEG data is delimited by Content-Length anyway).
@@ -56,17 +71,24 @@ pub(crate) const BOUNDARY: &str = "vigieframe";
 
 pub(crate) async fn stream(
     State(app): State<App>,
+    lang: Lang,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
     let Some(name) = app.known_camera(path) else {
-        return unknown_camera();
+        return unknown_camera(lang);
     };
+    match camera_view(&app, &name) {
+        None => return unknown_camera(lang),
+        Some(view) if view.state == CameraState::Offline => return unavailable(lang, &view),
+        Some(_) => {}
+    }
     let viewer = Viewer {
         changes: app.registry.subscribe(),
         _guard: app.metrics.viewer(ViewerKind::Mjpeg),
         app,
         name,
         sent: None,
+        checks: state_checks(),
     };
     let opening = stream::once(async { Bytes::from(format!("--{BOUNDARY}\r\n")) });
     let parts = stream::unfold(viewer, |mut v| async move {
@@ -94,12 +116,15 @@ struct Viewer {
     name: String,
     changes: watch::Receiver<u64>,
     sent: Option<FrameKey>,
+    /// When to look at the camera's state next.
+    checks: tokio::time::Interval,
     _guard: ViewerGuard,
 }
 
 impl Viewer {
     /// Waits for a frame this viewer has not sent, and returns it as a
-    /// part: `None` ends the stream (the server is stopping).
+    /// part: `None` ends the stream (the camera went offline or the server
+    /// is stopping).
     async fn next_part(&mut self) -> Option<[Bytes; 3]> {
         loop {
             // Mark the change counter as seen *before* looking, so that a
@@ -118,9 +143,28 @@ impl Viewer {
             tokio::select! {
                 _ = self.app.shutdown.cancelled() => return None,
                 changed = self.changes.changed() => changed.ok()?,
+                _ = self.checks.tick() => {
+                    if !self.still_there() {
+                        return None;
+                    }
+                }
             }
         }
     }
+
+    /// Whether the camera is known and not offline.
+    fn still_there(&self) -> bool {
+        camera_view(&self.app, &self.name).is_some_and(|v| v.state != CameraState::Offline)
+    }
+}
+
+/// Ticks every [`STATE_CHECK`], the first one a period from now (the
+/// state was just looked at); a busy moment delays them, never bunches them.
+fn state_checks() -> tokio::time::Interval {
+    let start = tokio::time::Instant::now() + STATE_CHECK;
+    let mut checks = tokio::time::interval_at(start, STATE_CHECK);
+    checks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    checks
 }
 
 /// A part: its headers, the JPEG (shared, not copied) and the boundary

@@ -1,19 +1,28 @@
-//! `/`: the live page, built into the binary.
+//! `/`: the live page, built into the binary, in French or English.
 //!
-//! The page is three small files (`page/index.html`, `page/style.css`,
-//! `page/app.js`) included at compile time with `include_str!`: the server
-//! is one executable with nothing to install beside it, and the page loads
-//! nothing from the internet (no CDN, no web font), so it works on a LAN
-//! that has no internet access at all.
+//! The page is small files (`page/index.html`, `page/style.css`,
+//! `page/app.js`; its icon is in `favicon`) included at compile time with
+//! `include_str!`: the server is one executable with nothing to install
+//! beside it, and the page loads nothing from the internet (no CDN, no web
+//! font), so it works on a LAN that has no internet access at all.
+//!
+//! `index.html` is a template: each `{{key}}` is replaced by its text in
+//! the request's language (see `lang`), once per language, the first time
+//! it is asked for. The script finds the language in `<html lang>` and
+//! takes its own words from the same two-column idea (`app.js`).
 //!
 //! The Content-Security-Policy tells the browser to run only these
 //! scripts and to connect only back to this server: if a camera name ever
 //! carried HTML, it would be shown as text, never run.
 
+use std::sync::OnceLock;
+
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-const INDEX: &str = include_str!("page/index.html");
+use crate::lang::Lang;
+
+const TEMPLATE: &str = include_str!("page/index.html");
 const SCRIPT: &str = include_str!("page/app.js");
 const STYLE: &str = include_str!("page/style.css");
 
@@ -21,14 +30,82 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
                    img-src 'self' blob:; connect-src 'self'; base-uri 'none'; \
                    form-action 'none'; frame-ancestors 'none'";
 
-pub(crate) async fn index() -> Response {
+/// Every `{{key}}` of the template: French, English.
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("title", "vigie — caméras en direct", "vigie — live cameras"),
+    (
+        "hint",
+        "clic : agrandir · Échap : revenir",
+        "click: enlarge · Esc: back",
+    ),
+    ("events", "événements", "events"),
+    (
+        "switch_title",
+        "Show this page in English",
+        "Afficher cette page en français",
+    ),
+    ("connecting", "connexion…", "connecting…"),
+    (
+        "connecting_server",
+        "connexion au serveur…",
+        "connecting to the server…",
+    ),
+    ("events_title", "Événements enregistrés", "Recorded events"),
+    (
+        "no_events",
+        "aucun événement pour l’instant",
+        "no event yet",
+    ),
+    ("replay_alt", "enregistrement rejoué", "recording replayed"),
+    (
+        "download",
+        "télécharger (.mkv, pour VLC ou mpv)",
+        "download (.mkv, for VLC or mpv)",
+    ),
+    ("close", "fermer", "close"),
+    (
+        "noscript",
+        "Cette page a besoin de JavaScript pour afficher les caméras.",
+        "This page needs JavaScript to show the cameras.",
+    ),
+];
+
+/// The page in one language: the template with every key replaced.
+fn render(lang: Lang) -> String {
+    let other = match lang {
+        Lang::Fr => Lang::En,
+        Lang::En => Lang::Fr,
+    };
+    let mut page = TEMPLATE
+        .replace("{{lang}}", lang.code())
+        .replace("{{other}}", other.code())
+        .replace("{{other_label}}", &other.code().to_uppercase());
+    for (key, fr, en) in TEXTS {
+        page = page.replace(&format!("{{{{{key}}}}}"), lang.say(fr, en));
+    }
+    page
+}
+
+fn page(lang: Lang) -> &'static str {
+    static FR: OnceLock<String> = OnceLock::new();
+    static EN: OnceLock<String> = OnceLock::new();
+    match lang {
+        Lang::Fr => FR.get_or_init(|| render(Lang::Fr)),
+        Lang::En => EN.get_or_init(|| render(Lang::En)),
+    }
+}
+
+pub(crate) async fn index(lang: Lang) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CONTENT_SECURITY_POLICY, CSP),
             (header::CACHE_CONTROL, "no-cache"),
+            (header::CONTENT_LANGUAGE, lang.code()),
+            // The same URL answers in two languages: caches must know.
+            (header::VARY, "Accept-Language, Cookie"),
         ],
-        INDEX,
+        page(lang),
     )
         .into_response()
 }
@@ -62,7 +139,7 @@ mod tests {
     #[test]
     fn the_page_loads_nothing_from_elsewhere() {
         for (file, text) in [
-            ("index.html", INDEX),
+            ("index.html", TEMPLATE),
             ("app.js", SCRIPT),
             ("style.css", STYLE),
         ] {
@@ -70,7 +147,17 @@ mod tests {
                 assert!(!text.contains(needle), "{file} contains {needle:?}");
             }
         }
-        assert!(INDEX.contains(r#"<html lang="fr">"#));
-        assert!(INDEX.contains("/static/app.js") && INDEX.contains("/static/style.css"));
+        assert!(TEMPLATE.contains("/static/app.js") && TEMPLATE.contains("/static/style.css"));
+    }
+
+    #[test]
+    fn every_key_is_replaced_in_both_languages() {
+        for lang in [Lang::Fr, Lang::En] {
+            let page = render(lang);
+            assert!(!page.contains("{{"), "{lang:?}: {page}");
+            assert!(page.contains(&format!(r#"<html lang="{}">"#, lang.code())));
+        }
+        assert!(render(Lang::En).contains("live cameras"));
+        assert!(render(Lang::Fr).contains("caméras en direct"));
     }
 }

@@ -7,46 +7,34 @@
 //!
 //! | Path | What |
 //! |------|------|
-//! | `/api/events?limit=N` | the newest events, newest first, as JSON |
-//! | `/recordings/{path}` | a recording (`.mkv`, for VLC or mpv) or a thumbnail (`.jpg`) |
-//! | `/replay/{path}` | a recording played back as MJPEG at its own pace, for an `<img>` |
-//!
-//! Why replay as MJPEG? The files are MJPEG in Matroska: every player
-//! reads them, but browsers do not (they play H.264, VP9, AV1 in a
-//! `<video>`). Re-encoding would cost a lot of CPU for a page that is
-//! rarely opened; sending the recorded JPEGs one by one, at the times
-//! they were recorded, costs nothing and works in every browser: the same
-//! multipart stream as the live view (see `mjpeg`).
+//! | `/api/events?limit=N` | the events going on (`running`, see `running`) and the newest closed ones (`events`), newest first, as JSON |
+//! | `/recordings/{path}` | a recording (`.mkv`, for VLC or mpv) or a thumbnail (`.jpg`), whole or a byte range |
+//! | `/replay/{path}` | a recording played back as MJPEG at its own pace, for an `<img>` (module `replay`) |
 //!
 //! Paths come from the URL, so from anyone: they are resolved by
 //! `vigie_record::store::resolve`, which accepts only existing `.mkv` and
 //! `.jpg` files inside the recording folder (no `..`, no absolute path, no
 //! symbolic link out of it). Anything else is a plain 404.
 
-use std::convert::Infallible;
+use std::io::SeekFrom;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use bytes::Bytes;
-use futures_util::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
-use tokio::time::Instant;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use vigie_record::events::EventRecord;
 
-use crate::mjpeg::{part, BOUNDARY};
+use crate::lang::Lang;
+use crate::range;
 use crate::routes::{not_found, App};
+use crate::running::{describe_running, RunningJson};
 
 /// The most events one request returns.
 pub(crate) const MAX_EVENTS: usize = 1000;
-
-/// A recording is read whole before it is replayed: larger ones are to be
-/// downloaded instead (a 5-minute segment at 15 frames/s is about 300 MB).
-pub(crate) const MAX_REPLAY_BYTES: u64 = 256 << 20;
 
 #[derive(Deserialize)]
 pub(crate) struct Limit {
@@ -58,58 +46,84 @@ pub(crate) struct Limit {
 struct EventsJson {
     /// Whether this server records at all (without `--record`, no events).
     recording: bool,
+    /// The events going on now, newest first, with their closed segments;
+    /// absent when the server does not record (nothing can be going on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    running: Option<Vec<RunningJson>>,
     events: Vec<EventJson>,
 }
 
-/// One event, with the URLs the page needs.
+/// One event (or closed segment of one), with the URLs the page needs.
 #[derive(Serialize)]
-struct EventJson {
+pub(crate) struct EventJson {
     #[serde(flatten)]
-    record: EventRecord,
+    pub record: EventRecord,
     /// Seconds between start and end.
     duration_s: Option<f64>,
     /// `/recordings/…` of the file, if it is still on disk.
-    file_url: Option<String>,
-    thumbnail_url: Option<String>,
-    replay_url: Option<String>,
+    pub file_url: Option<String>,
+    pub thumbnail_url: Option<String>,
+    pub replay_url: Option<String>,
 }
 
-pub(crate) async fn events(State(app): State<App>, Query(limit): Query<Limit>) -> Response {
+pub(crate) async fn events(
+    State(app): State<App>,
+    lang: Lang,
+    Query(limit): Query<Limit>,
+) -> Response {
     let limit = limit.limit.unwrap_or(100).min(MAX_EVENTS);
     let Some(dir) = app.recordings.clone() else {
         let doc = EventsJson {
             recording: false,
+            running: None,
             events: Vec::new(),
         };
         return ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response();
     };
     let read = tokio::task::spawn_blocking(move || {
-        let records = vigie_record::events::read_recent(&dir, limit)?;
-        Ok::<_, std::io::Error>(records.into_iter().map(|r| describe(&dir, r)).collect())
+        // A running event's closed segments may be older than the newest
+        // `limit` lines: look further back only when one is going on.
+        let running = vigie_record::events::read_running(&dir).unwrap_or_else(|e| {
+            tracing::warn!("reading {}: {e}", vigie_record::events::RUNNING_FILE);
+            Vec::new()
+        });
+        let depth = if running.is_empty() {
+            limit
+        } else {
+            MAX_EVENTS
+        };
+        let mut records = vigie_record::events::read_recent(&dir, depth)?;
+        let running = describe_running(&dir, running, &records);
+        records.truncate(limit);
+        let events = records.into_iter().map(|r| describe(&dir, r)).collect();
+        Ok::<_, std::io::Error>((running, events))
     })
     .await;
     match read {
-        Ok(Ok(events)) => {
+        Ok(Ok((running, events))) => {
             let doc = EventsJson {
                 recording: true,
+                running: Some(running),
                 events,
             };
             ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response()
         }
         Ok(Err(e)) => {
             tracing::warn!("reading events.jsonl: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "journal illisible\n").into_response()
+            let text = lang.say("journal illisible\n", "unreadable journal\n");
+            (StatusCode::INTERNAL_SERVER_ERROR, text).into_response()
         }
         Err(e) => {
             tracing::warn!("reading events.jsonl: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "erreur interne\n").into_response()
+            let text = lang.say("erreur interne\n", "internal error\n");
+            (StatusCode::INTERNAL_SERVER_ERROR, text).into_response()
         }
     }
 }
 
 /// Adds the URLs of the files that are still there (retention may have
 /// deleted an old event's recording while its line stays in the journal).
-fn describe(dir: &std::path::Path, record: EventRecord) -> EventJson {
+pub(crate) fn describe(dir: &std::path::Path, record: EventRecord) -> EventJson {
     let present = |rel: &Option<String>| {
         rel.as_deref()
             .filter(|r| url_safe(r) && vigie_record::store::resolve(dir, r).is_some())
@@ -136,7 +150,7 @@ fn url_safe(relative: &str) -> bool {
 }
 
 /// The file behind a URL path, if it is a recording or thumbnail of ours.
-async fn resolve(app: &App, relative: String) -> Option<PathBuf> {
+pub(crate) async fn resolve(app: &App, relative: String) -> Option<PathBuf> {
     let dir = app.recordings.clone()?;
     if !url_safe(&relative) {
         return None;
@@ -148,99 +162,63 @@ async fn resolve(app: &App, relative: String) -> Option<PathBuf> {
 }
 
 /// `/recordings/{path}`: the file as it is, streamed (recordings can be
-/// large: never read whole).
-pub(crate) async fn file(State(app): State<App>, Path(relative): Path<String>) -> Response {
+/// large: never read whole), or the byte range asked for (see `range`).
+pub(crate) async fn file(
+    State(app): State<App>,
+    lang: Lang,
+    headers: HeaderMap,
+    Path(relative): Path<String>,
+) -> Response {
     let Some(path) = resolve(&app, relative).await else {
-        return not_found().await;
+        return not_found(lang).await;
     };
     let kind = if path.extension().is_some_and(|e| e == "jpg") {
         "image/jpeg"
     } else {
         "video/x-matroska"
     };
-    let file = match tokio::fs::File::open(&path).await {
-        Ok(f) => f,
-        Err(_) => return not_found().await,
+    let Ok(mut file) = tokio::fs::File::open(&path).await else {
+        return not_found(lang).await;
     };
-    let length = file.metadata().await.map(|m| m.len()).ok();
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
-    let mut response = ([(header::CONTENT_TYPE, kind)], body).into_response();
-    if let Some(length) = length {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_LENGTH, length.into());
-    }
-    response
-}
-
-/// `/replay/{path}`: the recording's frames as MJPEG, each sent at its
-/// recorded time, then the stream ends (the `<img>` keeps the last one).
-pub(crate) async fn replay(State(app): State<App>, Path(relative): Path<String>) -> Response {
-    let Some(path) = resolve(&app, relative).await else {
-        return not_found().await;
+    let Ok(len) = file.metadata().await.map(|m| m.len()) else {
+        return not_found(lang).await;
     };
-    if path.extension().is_none_or(|e| e != "mkv") {
-        return not_found().await;
-    }
-    let size = tokio::fs::metadata(&path)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
-    if size > MAX_REPLAY_BYTES {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "enregistrement trop long pour être rejoué ici : téléchargez-le\n",
-        )
-            .into_response();
-    }
-    let frames = match tokio::task::spawn_blocking(move || vigie_record::mkv::read_frames(&path))
-        .await
-    {
-        Ok(Ok(frames)) => frames,
-        Ok(Err(e)) => {
-            tracing::warn!("replay: {e}");
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let (status, start, count) = match range::answer(range, len) {
+        range::Answer::Whole => (StatusCode::OK, 0, len),
+        range::Answer::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+        range::Answer::Unsatisfiable => {
             return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "enregistrement illisible\n",
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [(header::CONTENT_RANGE, format!("bytes */{len}"))],
+                lang.say("plage hors du fichier\n", "range outside the file\n"),
             )
                 .into_response();
         }
-        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "erreur interne\n").into_response(),
     };
-    // Counted as a viewer for as long as the stream lives.
-    let guard = app.metrics.viewer(crate::metrics::ViewerKind::Mjpeg);
-    let first_ms = frames.first().map_or(0, |f| f.at_ms);
-    let started = Instant::now();
-    let shutdown = app.shutdown.clone();
-    let opening = stream::once(async { Bytes::from(format!("--{BOUNDARY}\r\n")) });
-    let parts = stream::iter(frames.into_iter().enumerate())
-        .then(move |(i, frame)| {
-            let shutdown = shutdown.clone();
-            async move {
-                let due = started + Duration::from_millis(frame.at_ms.saturating_sub(first_ms));
-                tokio::select! {
-                    _ = shutdown.cancelled() => None,
-                    _ = tokio::time::sleep_until(due) => Some(part(frame.jpeg, i as u64)),
-                }
-            }
-        })
-        .take_while(|p| std::future::ready(p.is_some()))
-        .flat_map(|p| stream::iter(p.into_iter().flatten()));
-    let body = Body::from_stream(opening.chain(parts).map(move |b| {
-        let _viewer = &guard;
-        Ok::<_, Infallible>(b)
-    }));
-    (
+    if start > 0 && file.seek(SeekFrom::Start(start)).await.is_err() {
+        return not_found(lang).await;
+    }
+    // `take`: the body ends at the range's last byte, even if the file grows.
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file.take(count)));
+    let mut response = (
+        status,
         [
-            (
-                header::CONTENT_TYPE,
-                format!("multipart/x-mixed-replace; boundary={BOUNDARY}"),
-            ),
-            (header::CACHE_CONTROL, "no-cache, no-store".to_owned()),
+            (header::CONTENT_TYPE, kind),
+            (header::ACCEPT_RANGES, "bytes"),
         ],
         body,
     )
-        .into_response()
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_LENGTH, count.into());
+    if status == StatusCode::PARTIAL_CONTENT {
+        let end = start + count - 1;
+        if let Ok(value) = format!("bytes {start}-{end}/{len}").parse() {
+            headers.insert(header::CONTENT_RANGE, value);
+        }
+    }
+    response
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The URL map, and the small handlers: health, JSON, snapshot, metrics.
+//! The URL map, and the small handlers: health, JSON, metrics (snapshots
+//! are in `snapshot`).
 //!
 //! A camera name comes from the URL, so from anyone: it is only ever
 //! *looked up* in the registry, by exact match. It never becomes a file
@@ -15,15 +16,18 @@ use axum::middleware::{from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use vigie_core::frame::MAX_NAME_LEN;
-use vigie_net::Registry;
+use vigie_hub::Registry;
 
 use crate::api::CamerasJson;
 use crate::auth::{self, Credentials};
+use crate::host::{self, AllowedHosts};
 use crate::jpeg_cache::JpegCache;
+use crate::lang::Lang;
 use crate::metrics::Metrics;
-use crate::{live, mjpeg, page, recordings};
+use crate::{favicon, live, mjpeg, page, recordings, replay, snapshot};
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -37,6 +41,8 @@ pub(crate) struct App {
     pub recordings: Option<std::path::PathBuf>,
     /// Cancelled when the server stops: long-lived viewers end then.
     pub shutdown: CancellationToken,
+    /// One permit per replay playing (see `replay`).
+    pub replays: Arc<Semaphore>,
 }
 
 impl App {
@@ -45,6 +51,7 @@ impl App {
         camera_port: u16,
         recordings: Option<std::path::PathBuf>,
         shutdown: CancellationToken,
+        max_replays: usize,
     ) -> App {
         let cache = Arc::new(JpegCache::default());
         let metrics = Arc::new(Metrics::new(registry.clone(), cache.encodes()));
@@ -55,6 +62,7 @@ impl App {
             camera_port,
             recordings,
             shutdown,
+            replays: replay::slots(max_replays),
         }
     }
 
@@ -69,25 +77,34 @@ impl App {
     }
 }
 
-/// Every route. With `credentials`, all but `/healthz` need Basic auth,
+/// Every route. All but `/healthz` answer only requests for one of
+/// `hosts` (see `host`); with `credentials`, they also need Basic auth,
 /// including unknown paths (so that they reveal nothing either).
-pub(crate) fn router(app: App, credentials: Option<Credentials>) -> Router {
+pub(crate) fn router(
+    app: App,
+    credentials: Option<Credentials>,
+    hosts: Arc<AllowedHosts>,
+) -> Router {
     let mut guarded = Router::new()
         .route("/", get(page::index))
         .route("/static/app.js", get(page::script))
         .route("/static/style.css", get(page::style))
+        .route("/favicon.svg", get(favicon::svg))
+        .route("/favicon.ico", get(favicon::ico))
         .route("/ws", get(live::upgrade))
         .route("/api/cameras", get(cameras))
-        .route("/cameras/{name}/snapshot.jpg", get(snapshot))
+        .route("/cameras/{name}/snapshot.jpg", get(snapshot::snapshot))
         .route("/cameras/{name}/stream.mjpg", get(mjpeg::stream))
         .route("/metrics", get(metrics))
         .route("/api/events", get(recordings::events))
         .route("/recordings/{*path}", get(recordings::file))
-        .route("/replay/{*path}", get(recordings::replay))
+        .route("/replay/{*path}", get(replay::replay))
         .fallback(not_found);
     if let Some(credentials) = credentials {
         guarded = guarded.layer(from_fn_with_state(credentials, auth::require));
     }
+    // The outer layer, checked first: a stranger's name gets 421, not 401.
+    let guarded = guarded.layer(from_fn_with_state(hosts, host::require));
     Router::new()
         .route("/healthz", get(healthz))
         .merge(guarded)
@@ -108,45 +125,22 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-pub(crate) async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "introuvable\n").into_response()
+pub(crate) async fn not_found(lang: Lang) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        lang.say("introuvable\n", "not found\n"),
+    )
+        .into_response()
 }
 
-pub(crate) fn unknown_camera() -> Response {
-    (StatusCode::NOT_FOUND, "caméra inconnue\n").into_response()
+pub(crate) fn unknown_camera(lang: Lang) -> Response {
+    let text = lang.say("caméra inconnue\n", "unknown camera\n");
+    (StatusCode::NOT_FOUND, text).into_response()
 }
 
 async fn cameras(State(app): State<App>) -> Response {
     let doc = CamerasJson::now(&app.registry, app.camera_port);
     ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response()
-}
-
-async fn snapshot(State(app): State<App>, path: Result<Path<String>, PathRejection>) -> Response {
-    let Some(name) = app.known_camera(path) else {
-        return unknown_camera();
-    };
-    let Some(frame) = app.registry.latest(&name) else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, "1")],
-            "pas encore d'image de cette caméra\n",
-        )
-            .into_response();
-    };
-    match app.cache.jpeg(&frame).await {
-        Ok(jpeg) => (
-            [
-                (header::CONTENT_TYPE, "image/jpeg"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            jpeg,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::warn!(camera = %name, "snapshot: {e}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "image illisible\n").into_response()
-        }
-    }
 }
 
 async fn metrics(State(app): State<App>) -> Response {

@@ -1,9 +1,11 @@
 //! Accepting HTTP connections, and stopping cleanly.
 //!
 //! axum describes *what* to answer; this loop decides *who* is served: it
-//! accepts connections (at most [`MAX_CONNECTIONS`] at once, so a flood of
-//! sockets cannot exhaust the server's file descriptors), gives each one to
-//! hyper in its own task, and on shutdown:
+//! accepts connections (at most [`WebConfig::max_connections`] at once, so
+//! a flood of sockets cannot exhaust the file descriptors the camera port
+//! needs; see `slots` for who gives way when they are all taken), puts a
+//! write deadline on each (see `deadline`), gives each one to hyper in its
+//! own task, and on shutdown:
 //!
 //! 1. stops accepting;
 //! 2. ends the live streams (they watch the same cancellation token) and
@@ -20,24 +22,34 @@
 //! next frame is picked when the link is really ready for it.
 
 use std::pin::pin;
-use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use vigie_net::Registry;
+use vigie_hub::Registry;
 
 use crate::auth::Credentials;
+use crate::deadline::WriteDeadline;
+use crate::host::AllowedHosts;
 use crate::routes::{self, App};
+use crate::slots::{Admission, Slots};
 use crate::{WebConfig, WebError};
 
-/// Connections served at once; the next ones are closed at once.
+/// Connections served at once by default (the binary sizes it from the
+/// process's file-descriptor limit instead).
 pub const MAX_CONNECTIONS: usize = 1024;
+
+/// What a connection refused for lack of slots reads before it is closed.
+const FULL: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\n\
+Content-Type: text/plain; charset=utf-8\r\nContent-Length: 36\r\nConnection: close\r\n\r\n\
+serveur plein, r\xc3\xa9essayez plus tard\n";
+
+/// The most one kind of warning is repeated: once per period, with a count.
+const WARN_EVERY: Duration = Duration::from_secs(5);
 
 /// How long connections get to finish after a shutdown is asked.
 pub const GRACE: Duration = Duration::from_secs(3);
@@ -69,6 +81,7 @@ pub async fn serve(
     let credentials = config
         .credentials()?
         .map(|(user, password)| Credentials::new(&user, &password));
+    let hosts = AllowedHosts::new(listener.local_addr()?, &config.allowed_hosts);
     // The streams stop with the server, and also when the caller cancels.
     let stopping = shutdown.child_token();
     let app = App::new(
@@ -76,10 +89,16 @@ pub async fn serve(
         config.listen_port_for_display,
         config.recordings.clone(),
         stopping.clone(),
+        config.max_replays,
     );
-    let router = routes::router(app.clone(), credentials);
+    let router = routes::router(app.clone(), credentials, hosts);
     let housekeeping = tokio::spawn(forget_gone_cameras(app, stopping.clone()));
-    let limit = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let slots = Slots::new(config.max_connections);
+    let mut refused =
+        Throttled::new("HTTP connections refused: every slot is taken by a viewer that reads");
+    let mut evicted =
+        Throttled::new("HTTP connections closed to make room: they had stopped reading");
+    let mut failed = Throttled::new("accepting an HTTP connection failed");
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -87,18 +106,31 @@ pub async fn serve(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    let Ok(permit) = limit.clone().try_acquire_owned() else {
-                        tracing::warn!(%peer, "too many HTTP connections, closing this one");
-                        continue;
+                    let slot = match slots.admit() {
+                        Admission::Free(slot) => slot,
+                        Admission::Evicted(slot, stalled) => {
+                            evicted.note(|| format!("{peer} took the slot of a connection stalled for {stalled:.1?}"));
+                            slot
+                        }
+                        Admission::Full => {
+                            refused.note(|| format!("{peer}"));
+                            // Best effort, never waiting: a fresh socket's
+                            // buffer takes these few bytes at once.
+                            let _ = stream.try_write(FULL);
+                            continue;
+                        }
                     };
                     let _ = stream.set_nodelay(true);
                     limit_unsent(&stream);
-                    connections.spawn(connection(stream, router.clone(), stopping.clone(), permit));
+                    let evicted = slot.evicted.clone();
+                    let stream = WriteDeadline::new(stream, config.write_timeout, Default::default())
+                        .holding(slot);
+                    connections.spawn(connection(stream, router.clone(), stopping.clone(), evicted));
                 }
                 Err(e) => {
                     // Out of file descriptors, or a connection reset before
                     // it was accepted: wait a little rather than spin.
-                    tracing::warn!("accepting an HTTP connection: {e}");
+                    failed.note(|| e.to_string());
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
@@ -117,10 +149,10 @@ pub async fn serve(
 /// Serves one connection until it closes, or until the shutdown, when it
 /// finishes the response under way and closes.
 async fn connection(
-    stream: TcpStream,
+    stream: WriteDeadline<TcpStream>,
     router: axum::Router,
     stopping: CancellationToken,
-    _permit: OwnedSemaphorePermit,
+    evicted: CancellationToken,
 ) {
     let service = TowerToHyperService::new(router);
     let mut conn = pin!(http1::Builder::new()
@@ -139,10 +171,56 @@ async fn connection(
                 }
                 return;
             }
+            // A newcomer took the slot: dropping the connection closes it.
+            _ = evicted.cancelled() => return,
             _ = stop.as_mut(), if !asked => {
                 asked = true;
                 conn.as_mut().graceful_shutdown();
             }
+        }
+    }
+}
+
+/// A warning that may repeat thousands of times a second under attack:
+/// the first one is logged, then at most one line per [`WARN_EVERY`] with
+/// how many there were.
+struct Throttled {
+    what: &'static str,
+    since: Option<Instant>,
+    count: u64,
+}
+
+impl Throttled {
+    fn new(what: &'static str) -> Throttled {
+        Throttled {
+            what,
+            since: None,
+            count: 0,
+        }
+    }
+
+    /// One more; `detail` (the first one's, or the one that ends a
+    /// period) is only formatted when it is logged.
+    fn note(&mut self, detail: impl FnOnce() -> String) {
+        self.count += 1;
+        match self.since {
+            None => {
+                tracing::warn!("{}: {}", self.what, detail());
+                self.since = Some(Instant::now());
+                self.count = 0;
+            }
+            Some(since) if since.elapsed() >= WARN_EVERY => {
+                tracing::warn!(
+                    "{} in the last {:.0?}: {} (last: {})",
+                    self.count,
+                    since.elapsed(),
+                    self.what,
+                    detail()
+                );
+                self.since = Some(Instant::now());
+                self.count = 0;
+            }
+            Some(_) => {}
         }
     }
 }

@@ -5,8 +5,8 @@ mod common;
 use common::{http_client, start, Format};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use vigie_net::registry::Lifecycle;
-use vigie_net::Registry;
+use vigie_hub::Lifecycle;
+use vigie_hub::Registry;
 use vigie_web::{WebConfig, WebError};
 
 const PATHS: &[&str] = &[

@@ -4,7 +4,7 @@
 //! moving and recorded. The test clicks through the page as a person
 //! would: the events button, the panel, the replay dialog, its close
 //! button; and looks at the live tile's motion frame and REC mark.
-//! Without Chromium the test says SKIP and passes.
+//! Without Chromium the test says SKIP and passes (in CI, it fails).
 //!
 //! `VIGIE_WEB_SCREENSHOT_EVENTS=path.png` keeps a screenshot taken with
 //! the panel open and the replay showing (that is how
@@ -15,10 +15,10 @@ mod common;
 use std::path::Path;
 
 use common::browser::{browser, fresh_dir, read_png, Browser, HEIGHT, WIDTH};
-use common::recording::{record_one_event, CAMERA, FRAME_SIZE};
+use common::recording::{record_one_event, record_running_event, CAMERA, FRAME_SIZE};
 use common::{start, Format};
 use serde_json::json;
-use vigie_net::Surveillance;
+use vigie_hub::Surveillance;
 use vigie_web::WebConfig;
 
 /// The live camera's tile, found by the name in its caption.
@@ -33,7 +33,6 @@ fn shown(element: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_lists_and_replays_recorded_events() {
     let Some(program) = browser() else {
-        eprintln!("SKIP: no headless browser (Debian package `chromium`)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -150,4 +149,115 @@ async fn the_page_lists_and_replays_recorded_events() {
     browser.close().await;
     rig.stop().await;
     let _ = std::fs::remove_dir_all(&shots);
+}
+
+/// A camera that never stops moving: its event is listed first, "en
+/// cours" since its start, and its closed segments replay from the list
+/// while the recorder is still writing the next one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_event_shows_en_cours_and_its_segments_replay() {
+    let Some(program) = browser() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // Kept alive: the event is still going on while the page looks.
+    let _recorder = record_running_event(dir.path(), 7);
+    let doc = vigie_record::events::read_running(dir.path()).unwrap();
+    assert_eq!(doc.len(), 1);
+    let closed = doc[0].segment as usize - 1;
+    assert!(closed >= 1, "{doc:?}");
+    let rig = start(WebConfig {
+        recordings: Some(dir.path().to_path_buf()),
+        ..WebConfig::default()
+    })
+    .await;
+    let mut browser = Browser::open(program, &rig.url("/")).await;
+    browser.viewport(WIDTH, HEIGHT, false).await;
+
+    let toggle = "document.getElementById('events-toggle')";
+    browser.wait_until(&shown(toggle)).await;
+    assert_eq!(
+        browser.eval(&format!("{toggle}.textContent")).await,
+        json!(format!("événements ({closed}, 1 en cours)"))
+    );
+    browser.eval(&format!("{toggle}.click()")).await;
+    // The running event first, then its closed segments as events.
+    let items = "[...document.querySelectorAll('#events-list li.event')]";
+    assert_eq!(
+        browser
+            .eval(&format!(
+                "{items}.map(i => i.classList.contains('running'))"
+            ))
+            .await,
+        json!(std::iter::once(true)
+            .chain(std::iter::repeat_n(false, closed))
+            .collect::<Vec<_>>())
+    );
+    let running = "document.querySelector('#events-list li.running')";
+    assert_eq!(
+        browser
+            .eval(&format!("{running}.querySelector('b').textContent"))
+            .await,
+        json!(CAMERA)
+    );
+    assert_eq!(
+        browser
+            .eval(&format!("{running}.querySelector('.badge').textContent"))
+            .await,
+        json!("● en cours")
+    );
+    assert!(
+        browser
+            .eval(&shown(&format!("{running}.querySelector('.badge')")))
+            .await
+            == json!(true)
+    );
+    // "depuis" and the start time, 1 s after the camera started (08:00:01
+    // UTC, written in the browser's time zone).
+    let when = browser
+        .eval(&format!("{running}.querySelector('.when').textContent"))
+        .await;
+    let expected = browser
+        .eval("'depuis ' + new Date('2026-11-24T08:00:01.000Z').toLocaleString('fr-FR')")
+        .await;
+    assert_eq!(when, expected);
+    let detail = browser
+        .eval(&format!("{items}[1].querySelector('.detail').textContent"))
+        .await;
+    assert!(
+        detail
+            .as_str()
+            .is_some_and(|d| d.ends_with(&format!(" · segment {closed}"))),
+        "{detail}"
+    );
+
+    // A closed segment replays while the event goes on.
+    browser
+        .eval(&format!(
+            "{items}[1].classList.contains('playable') && {items}[1].click()"
+        ))
+        .await;
+    browser
+        .wait_until("document.querySelector('#replay[open]') !== null")
+        .await;
+    browser
+        .wait_until(&format!(
+            "document.getElementById('replay-img').naturalWidth === {}",
+            FRAME_SIZE.0
+        ))
+        .await;
+    let download = browser
+        .eval("document.getElementById('replay-download').getAttribute('href')")
+        .await;
+    assert!(
+        download
+            .as_str()
+            .is_some_and(|h| h.starts_with("/recordings/") && h.ends_with(".mkv")),
+        "{download}"
+    );
+    browser
+        .eval("document.getElementById('replay-close').click()")
+        .await;
+    browser.close().await;
+    rig.stop().await;
 }

@@ -1,13 +1,14 @@
 //! ffprobe and ffmpeg (Debian package `ffmpeg`) read the MJPEG stream as
 //! is: the proof that VLC, Home Assistant and friends, which use the same
 //! libraries or the same format, can too. Without ffmpeg the tests say
-//! SKIP and pass, so that `cargo test` needs only the Rust toolchain.
+//! SKIP and pass, so that `cargo test` needs only the Rust toolchain (in
+//! CI, with `CI=true`, they fail instead: see `vigie_testkit`).
 
 mod common;
 
 use std::time::Duration;
 
-use common::{have, start, Format};
+use common::{require, start, Format};
 use tokio::process::Command;
 use vigie_web::WebConfig;
 
@@ -29,8 +30,7 @@ async fn run(program: &str, args: &[&str]) -> std::process::Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ffprobe_sees_the_size_and_ffmpeg_decodes_frames() {
-    if !have("ffmpeg") || !have("ffprobe") {
-        eprintln!("SKIP: ffmpeg/ffprobe not installed (Debian package `ffmpeg`)");
+    if !require("ffmpeg", "ffmpeg") || !require("ffprobe", "ffmpeg") {
         return;
     }
     let rig = start(WebConfig::default()).await;

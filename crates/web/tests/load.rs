@@ -25,9 +25,10 @@ use tokio_util::sync::CancellationToken;
 use vigie_camera::{Camera, CameraError, CameraInfo, Pipeline, TestPattern};
 use vigie_core::frame::now_us;
 use vigie_core::{Frame, FrameHeader, PixelFormat};
+use vigie_hub::Lifecycle;
+use vigie_hub::Registry;
 use vigie_net::client::{self, ClientConfig};
-use vigie_net::registry::Lifecycle;
-use vigie_net::{Registry, ServerConfig};
+use vigie_net::ServerConfig;
 use vigie_web::WebConfig;
 
 const CAMERAS: usize = 16;

@@ -14,6 +14,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::io::{AsyncRead, AsyncWrite, ReadHalf, WriteHalf};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio::time::{interval, Instant, MissedTickBehavior};
@@ -27,8 +28,8 @@ pub use backoff::Backoff;
 use capture::CaptureCounters;
 
 use crate::connection::{MessageReader, MessageWriter};
-use crate::protocol::{self, ClientMessage, Hello, ServerMessage, MAGIC};
-use crate::registry::Protocol;
+use crate::protocol::{self, Accept, ClientMessage, Hello, ServerMessage, MAGIC};
+use crate::wire::Protocol;
 use crate::{legacy, Error};
 
 /// How a client behaves.
@@ -201,13 +202,15 @@ async fn connect_and_stream(
 ) -> End {
     let opened = async {
         let stream = connect(server, config.connect_timeout).await?;
-        let (read, write) = stream.into_split();
-        let mut reader = MessageReader::new(read, protocol::MAX_CONTROL_LEN + 16);
-        let mut writer = MessageWriter::new(write);
         if config.protocol == Protocol::Native {
-            handshake(config, hello, &mut reader, &mut writer).await?;
+            let (reader, writer, _accept) =
+                open_native(stream, hello, config.connect_timeout).await?;
+            Ok::<_, Error>((reader, writer))
+        } else {
+            let (read, write) = tokio::io::split(stream);
+            let reader = MessageReader::new(read, protocol::MAX_SERVER_MESSAGE_LEN);
+            Ok((reader, MessageWriter::new(write)))
         }
-        Ok::<_, Error>((reader, writer))
     };
     let (mut reader, mut writer) = tokio::select! {
         _ = shutdown.cancelled() => return End::Finished,
@@ -235,21 +238,39 @@ async fn connect_and_stream(
     }
 }
 
-async fn handshake(
-    config: &ClientConfig,
+/// Opens a native session on `stream`: sends the magic bytes and `hello`,
+/// and waits up to `timeout` for the server's answer. On any byte stream
+/// (plain TCP, or TLS around it): the protocol does not care which.
+///
+/// Returns both directions, ready for frames, and what the server
+/// accepted; a refusal is [`Error::Refused`].
+pub async fn open_native<S>(
+    stream: S,
     hello: &Hello,
-    reader: &mut MessageReader<tokio::net::tcp::OwnedReadHalf>,
-    writer: &mut MessageWriter<tokio::net::tcp::OwnedWriteHalf>,
-) -> Result<(), Error> {
+    timeout: Duration,
+) -> Result<
+    (
+        MessageReader<ReadHalf<S>>,
+        MessageWriter<WriteHalf<S>>,
+        Accept,
+    ),
+    Error,
+>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send,
+{
+    let (read, write) = tokio::io::split(stream);
+    let mut reader = MessageReader::new(read, protocol::MAX_SERVER_MESSAGE_LEN);
+    let mut writer = MessageWriter::new(write);
     writer.send_raw(&MAGIC).await?;
     writer
         .send_client(&ClientMessage::Hello(hello.clone()))
         .await?;
-    let reply = tokio::time::timeout(config.connect_timeout, reader.next())
+    let reply = tokio::time::timeout(timeout, next_from_server(&mut reader))
         .await
-        .map_err(|_| Error::Timeout(config.connect_timeout))??;
+        .map_err(|_| Error::Timeout(timeout))??;
     match protocol::decode_server(&reply)? {
-        ServerMessage::Accept(_) => Ok(()),
+        ServerMessage::Accept(accept) => Ok((reader, writer, accept)),
         ServerMessage::Refuse(r) => Err(Error::Refused(r)),
         ServerMessage::Heartbeat { .. } => Err(Error::Malformed(
             "a heartbeat before the answer to the hello".into(),
@@ -257,14 +278,18 @@ async fn handshake(
     }
 }
 
-async fn stream_frames(
+async fn stream_frames<R, W>(
     config: &ClientConfig,
-    reader: &mut MessageReader<tokio::net::tcp::OwnedReadHalf>,
-    writer: &mut MessageWriter<tokio::net::tcp::OwnedWriteHalf>,
+    reader: &mut MessageReader<R>,
+    writer: &mut MessageWriter<W>,
     frames: &mut watch::Receiver<Option<Frame>>,
     summary: &mut ClientSummary,
     shutdown: &CancellationToken,
-) -> Result<(), Error> {
+) -> Result<(), Error>
+where
+    R: AsyncRead + Unpin + Send,
+    W: AsyncWrite + Unpin + Send,
+{
     let native = config.protocol == Protocol::Native;
     let mut heartbeat = interval(config.heartbeat_interval);
     heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -295,7 +320,7 @@ async fn stream_frames(
                 summary.frames_sent += 1;
                 last_sent = Instant::now();
             }
-            msg = tokio::time::timeout_at(deadline, reader.next()), if native => {
+            msg = tokio::time::timeout_at(deadline, next_from_server(reader)), if native => {
                 let msg = msg.map_err(|_| Error::Timeout(config.read_timeout))??;
                 deadline = Instant::now() + config.read_timeout;
                 if let ServerMessage::Refuse(r) = protocol::decode_server(&msg)? {
@@ -310,6 +335,20 @@ async fn stream_frames(
             }
         }
     }
+}
+
+/// The next message from the server, refused on its first five bytes if it
+/// is larger than its kind can be (an accept, a heartbeat, a refusal).
+async fn next_from_server<R: AsyncRead + Unpin>(
+    reader: &mut MessageReader<R>,
+) -> Result<bytes::Bytes, Error> {
+    reader
+        .next_checked(
+            "server message",
+            protocol::MAX_SERVER_MESSAGE_LEN,
+            protocol::server_message_limit,
+        )
+        .await
 }
 
 /// One frame in the report's format: `struct.pack(">L", len) + pickle`.

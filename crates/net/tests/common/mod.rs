@@ -9,9 +9,10 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use vigie_camera::{Pipeline, TestPattern};
+use vigie_hub::Lifecycle;
+use vigie_hub::{CameraState, CameraView, Registry};
 use vigie_net::client::{self, Backoff, ClientConfig, ClientSummary};
-use vigie_net::registry::Lifecycle;
-use vigie_net::{CameraState, CameraView, Error, Registry, ServerConfig};
+use vigie_net::{Error, ServerConfig};
 
 /// A server running in the background of a test.
 pub struct TestServer {

@@ -37,7 +37,7 @@ pub mod ebml;
 mod read;
 mod write;
 
-pub use read::{parse_frames, read_frames, RecordedFrame};
+pub use read::{parse_frames, read_frames, FrameReader, RecordedFrame, MAX_STREAMED_FRAME};
 pub use write::{MkvMuxer, MkvWriter};
 
 #[cfg(test)]

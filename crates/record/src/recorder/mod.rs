@@ -13,7 +13,10 @@
 //! ```
 //!
 //! So a file holds one event with a few seconds on each side, and two events
-//! close together share one file instead of cutting the video in two.
+//! close together share one file instead of cutting the video in two. A
+//! long event is cut every `segment`, and each closed segment is in the
+//! journal at once (see [`event`]); the events going on are in
+//! `events-running.json` ([`crate::events::read_running`]).
 //!
 //! In **continuous mode** a file is always open and is cut every `segment`;
 //! motion events, if the caller gives motion samples, are still logged.
@@ -23,7 +26,8 @@
 //! sleeps, and never retries in a loop: a failed write is retried on a later
 //! call, so a bad disk costs one failed system call every few seconds.
 
-mod camera;
+mod camera_recording;
+mod event;
 #[cfg(test)]
 mod tests;
 
@@ -34,12 +38,12 @@ use bytes::Bytes;
 use tracing::{error, info, warn};
 use vigie_core::{Frame, PixelFormat};
 
-use crate::events::FILE_NAME;
+use crate::events::{RunningEvent, FILE_NAME, RUNNING_FILE};
 use crate::retention;
 use crate::ring::Buffered;
 use crate::store::{FsStorage, Storage};
 use crate::{MotionSample, RecordConfig, RecordingStatus};
-use camera::{Camera, Ctx};
+use camera_recording::CameraRecording;
 
 /// Raw frames are stored as JPEG at this quality: close to the camera
 /// client's default (90), a little smaller.
@@ -51,31 +55,30 @@ const RETENTION_EVERY_US: u64 = 60_000_000;
 /// Journal lines kept in memory while events.jsonl cannot be written.
 const MAX_PENDING_EVENTS: usize = 10_000;
 
-/// The [`Ctx`] a camera needs, borrowed field by field from the recorder.
-/// A macro rather than a method: a method would borrow the whole recorder,
-/// while the camera being worked on is itself borrowed from `cameras`.
-macro_rules! ctx {
-    ($recorder:ident) => {
-        Ctx {
-            config: &$recorder.config,
-            storage: &mut *$recorder.storage,
-            buf: &mut $recorder.buf,
-            events: &mut $recorder.pending_events,
-            retention_due: &mut $recorder.retention_due,
-        }
-    };
+/// What every camera's recording shares: the settings and the door to the
+/// disk. A struct of its own, apart from the cameras, so that a camera can
+/// borrow it while the recorder's map of cameras is borrowed too.
+struct Context {
+    config: RecordConfig,
+    storage: Box<dyn Storage>,
+    /// One cluster at a time, reused so that writing allocates nothing.
+    buf: Vec<u8>,
+    /// Event lines to append to events.jsonl.
+    events: Vec<String>,
+    /// A file was closed: time to check the disk budget.
+    retention_due: bool,
+    /// An event started, was cut or ended: events-running.json is stale.
+    running_changed: bool,
 }
 
 /// Records the frames of every camera, as the [`RecordConfig`] says.
 pub struct Recorder {
-    config: RecordConfig,
-    storage: Box<dyn Storage>,
-    cameras: HashMap<String, Camera>,
-    buf: Vec<u8>,
-    pending_events: Vec<String>,
+    ctx: Context,
+    cameras: HashMap<String, CameraRecording>,
     events_failing: bool,
     last_retention_us: Option<u64>,
-    retention_due: bool,
+    /// events-running.json could not be written: not again before this time.
+    running_retry_at_us: Option<u64>,
 }
 
 impl Recorder {
@@ -87,19 +90,25 @@ impl Recorder {
     /// A recorder that reaches the disk through `storage` (tests use a mock).
     pub fn new_with_storage(config: RecordConfig, storage: impl Storage + 'static) -> Recorder {
         let mut recorder = Recorder {
-            config,
-            storage: Box::new(storage),
+            ctx: Context {
+                config,
+                storage: Box::new(storage),
+                buf: Vec::new(),
+                events: Vec::new(),
+                retention_due: false,
+                // A file left by a recorder that was killed says nothing true.
+                running_changed: true,
+            },
             cameras: HashMap::new(),
-            buf: Vec::new(),
-            pending_events: Vec::new(),
             events_failing: false,
             last_retention_us: None,
-            retention_due: false,
+            running_retry_at_us: None,
         };
-        if let Err(e) = recorder.storage.create_dir_all(&recorder.config.dir) {
+        let ctx = &mut recorder.ctx;
+        if let Err(e) = ctx.storage.create_dir_all(&ctx.config.dir) {
             error!(
                 "recordings directory {} is unusable: {e}; recording will be retried",
-                recorder.config.dir.display()
+                ctx.config.dir.display()
             );
         }
         // Retention runs at the first call, which brings the time.
@@ -107,7 +116,7 @@ impl Recorder {
     }
 
     pub fn config(&self) -> &RecordConfig {
-        &self.config
+        &self.ctx.config
     }
 
     /// One received frame; `motion` is None when the frame was not analysed (keep the last known state).
@@ -138,17 +147,15 @@ impl Recorder {
         let camera = self
             .cameras
             .entry(frame.camera().to_owned())
-            .or_insert_with(|| Camera::new(frame.camera(), &self.config));
-        let mut ctx = ctx!(self);
-        camera.push(&mut ctx, buffered, motion);
+            .or_insert_with(|| CameraRecording::new(frame.camera(), &self.ctx.config));
+        camera.push(&mut self.ctx, buffered, motion);
         self.after(at_us);
     }
 
     /// The camera disconnected: end its event and close its file.
     pub fn camera_gone(&mut self, camera: &str, at_us: u64) {
         if let Some(mut cam) = self.cameras.remove(camera) {
-            let mut ctx = ctx!(self);
-            cam.stop(&mut ctx, at_us);
+            cam.stop(&mut self.ctx, at_us);
         }
         self.after(at_us);
     }
@@ -156,52 +163,94 @@ impl Recorder {
     /// Post-roll timeouts for silent cameras, retries, retention. Call about once a second.
     pub fn tick(&mut self, at_us: u64) {
         for cam in self.cameras.values_mut() {
-            let mut ctx = ctx!(self);
-            cam.tick(&mut ctx, at_us);
+            cam.tick(&mut self.ctx, at_us);
         }
         let minute_passed = self
             .last_retention_us
             .is_none_or(|last| at_us.saturating_sub(last) >= RETENTION_EVERY_US);
-        self.retention_due |= minute_passed;
+        self.ctx.retention_due |= minute_passed;
         self.after(at_us);
     }
 
     pub fn status(&self, camera: &str) -> Option<RecordingStatus> {
-        self.cameras.get(camera).map(Camera::status)
+        self.cameras.get(camera).map(CameraRecording::status)
     }
 
     /// The bytes of JPEG held in a camera's pre-roll (memory use).
     pub fn buffered_bytes(&self, camera: &str) -> Option<usize> {
-        self.cameras.get(camera).map(Camera::buffered_bytes)
+        self.cameras
+            .get(camera)
+            .map(CameraRecording::buffered_bytes)
+    }
+
+    /// The events going on now, as `events-running.json` says them.
+    pub fn running_events(&self) -> Vec<RunningEvent> {
+        let mut running: Vec<RunningEvent> = self
+            .cameras
+            .iter()
+            .filter_map(|(name, cam)| cam.event().map(|e| e.running(name, &self.ctx.config.dir)))
+            .collect();
+        running.sort_by(|a, b| a.camera.cmp(&b.camera));
+        running
     }
 
     /// Closes every file and open event (clean shutdown).
     pub fn finish(&mut self, at_us: u64) {
         for (_, mut cam) in self.cameras.drain() {
-            let mut ctx = ctx!(self);
-            cam.stop(&mut ctx, at_us);
+            cam.stop(&mut self.ctx, at_us);
         }
         self.after(at_us);
     }
 
-    /// What every entry point does last: journal lines, then retention if a
-    /// file was closed.
+    /// What every entry point does last: journal lines, the running events,
+    /// then retention if a file was closed.
     fn after(&mut self, now: u64) {
         self.flush_events();
+        self.write_running(now);
         let first = self.last_retention_us.is_none();
-        if std::mem::take(&mut self.retention_due) || first {
+        if std::mem::take(&mut self.ctx.retention_due) || first {
             self.retention(now);
         }
     }
 
-    fn flush_events(&mut self) {
-        if self.pending_events.is_empty() {
+    /// Rewrites events-running.json if an event started, was cut or ended
+    /// (a failure is retried after `retry_after`, not at every frame).
+    fn write_running(&mut self, now: u64) {
+        let waiting = self.running_retry_at_us.is_some_and(|at| now < at);
+        if !self.ctx.running_changed || waiting {
             return;
         }
-        let path = self.config.dir.join(FILE_NAME);
+        let running = self.running_events();
+        let path = self.ctx.config.dir.join(RUNNING_FILE);
+        let json = match serde_json::to_vec(&running) {
+            Ok(json) => json,
+            Err(e) => {
+                warn!("cannot serialize the running events: {e}");
+                return;
+            }
+        };
+        match self.ctx.storage.replace(&path, &json) {
+            Ok(()) => {
+                self.ctx.running_changed = false;
+                self.running_retry_at_us = None;
+            }
+            Err(e) => {
+                tracing::debug!("cannot write {}: {e}", path.display());
+                let retry = self.ctx.config.retry_after.as_micros() as u64;
+                self.running_retry_at_us = Some(now + retry);
+            }
+        }
+    }
+
+    fn flush_events(&mut self) {
+        let ctx = &mut self.ctx;
+        if ctx.events.is_empty() {
+            return;
+        }
+        let path = ctx.config.dir.join(FILE_NAME);
         let mut written = 0;
-        for line in &self.pending_events {
-            if let Err(e) = self.storage.append_line(&path, line) {
+        for line in &ctx.events {
+            if let Err(e) = ctx.storage.append_line(&path, line) {
                 if !self.events_failing {
                     error!(
                         "cannot append to {}: {e}; will retry with the next event or tick",
@@ -213,14 +262,14 @@ impl Recorder {
             }
             written += 1;
         }
-        self.pending_events.drain(..written);
-        if written > 0 && self.pending_events.is_empty() && self.events_failing {
+        ctx.events.drain(..written);
+        if written > 0 && ctx.events.is_empty() && self.events_failing {
             info!("{} can be written again", path.display());
             self.events_failing = false;
         }
-        if self.pending_events.len() > MAX_PENDING_EVENTS {
-            let lost = self.pending_events.len() - MAX_PENDING_EVENTS;
-            self.pending_events.drain(..lost);
+        if ctx.events.len() > MAX_PENDING_EVENTS {
+            let lost = ctx.events.len() - MAX_PENDING_EVENTS;
+            ctx.events.drain(..lost);
             warn!(
                 "{lost} events dropped: {} cannot be written",
                 path.display()
@@ -230,15 +279,16 @@ impl Recorder {
 
     /// Deletes the oldest recordings beyond the age and size limits.
     fn retention(&mut self, now: u64) {
-        let (max_age, max_bytes) = (self.config.max_age, self.config.max_bytes);
+        let (max_age, max_bytes) = (self.ctx.config.max_age, self.ctx.config.max_bytes);
         if max_age.is_none() && max_bytes.is_none() {
             return;
         }
         self.last_retention_us = Some(now);
-        let files = match self.storage.list_recordings(&self.config.dir) {
+        let dir = &self.ctx.config.dir;
+        let files = match self.ctx.storage.list_recordings(dir) {
             Ok(files) => files,
             Err(e) => {
-                warn!("retention: cannot list {}: {e}", self.config.dir.display());
+                warn!("retention: cannot list {}: {e}", dir.display());
                 return;
             }
         };
@@ -248,7 +298,7 @@ impl Recorder {
             .filter_map(|c| c.open_path().map(PathBuf::from))
             .collect();
         for path in retention::plan(&files, &open, now, max_age, max_bytes) {
-            match self.storage.delete(&path) {
+            match self.ctx.storage.delete(&path) {
                 Ok(()) => info!("retention: deleted {}", path.display()),
                 Err(e) => warn!("retention: cannot delete {}: {e}", path.display()),
             }

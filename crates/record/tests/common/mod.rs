@@ -8,12 +8,10 @@ use std::process::Command;
 
 use vigie_core::PixelFormat;
 
-/// Whether `program` runs (ffmpeg, ffprobe).
+/// Whether `program` (ffmpeg, ffprobe) runs. If not, SKIP is printed,
+/// or in CI the test fails (see `vigie_testkit`).
 pub fn have(program: &str) -> bool {
-    Command::new(program)
-        .arg("-version")
-        .output()
-        .is_ok_and(|o| o.status.success())
+    vigie_testkit::require(program, "ffmpeg")
 }
 
 /// A real JPEG of `width × height`: a gradient with a square that moves

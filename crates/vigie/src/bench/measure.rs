@@ -69,7 +69,7 @@ pub fn this_thread_dir() -> Option<std::path::PathBuf> {
 }
 
 /// The `p`-th quantile (0.0–1.0) of `sorted`, nearest rank (the sample at
-/// index `round((n - 1) p)`), as `vigie_net::stats` computes it.
+/// index `round((n - 1) p)`), as `vigie_hub::stats` computes it.
 pub fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
     if sorted.is_empty() {
         return None;

@@ -13,8 +13,9 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use vigie_core::frame::now_us;
 use vigie_core::{jpeg, PixelFormat};
-use vigie_net::registry::Lifecycle;
-use vigie_net::{Registry, ServerConfig};
+use vigie_hub::Lifecycle;
+use vigie_hub::Registry;
+use vigie_net::ServerConfig;
 
 use super::args::{BenchArgs, BenchFormat, Plan, Scenario};
 use super::limit::socket_copy;
@@ -246,7 +247,7 @@ pub fn run(args: &BenchArgs, plan: Plan) -> Result<Report, String> {
     Ok(r)
 }
 
-type Window = (Sample, Sample, Vec<vigie_net::CameraView>);
+type Window = (Sample, Sample, Vec<vigie_hub::CameraView>);
 
 fn measure_window(
     args: &BenchArgs,

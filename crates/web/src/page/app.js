@@ -4,10 +4,40 @@
 // Text message:   {"type": "state", "cameras": [...], ...} once a second.
 // We answer each picture with the camera's name once it is drawn: the
 // server sends that camera nothing new until then, so a slow device gets
-// fewer pictures, never a backlog.
+// fewer pictures, never a backlog. While one camera is shown alone we
+// send {"select": [name]}, and {"select": null} back in the grid: hidden
+// cameras cost no bandwidth.
+//
+// The words are French or English, as <html lang> says (the server chose
+// it from Accept-Language or the switch's cookie, see lang.rs).
 'use strict';
 
 (() => {
+  const WORDS = {
+    fr: {
+      locale: 'fr-FR', comma: ',', fps: 'i/s', camera: 'caméra', waiting: 'en attente d’image',
+      ago: (t) => `il y a ${t}`, port: (p) => `en attente de caméras sur le port ${p}`,
+      none: 'aucune caméra connectée',
+      connected: (c) => `${c} caméra${c > 1 ? 's' : ''} connectée${c > 1 ? 's' : ''}`,
+      recordFails: '⚠ enregistrement impossible', stale: 'FIGÉE depuis', offline: 'HORS LIGNE depuis',
+      events: (n, r) => (r > 0 ? `événements (${n}, ${r} en cours)` : `événements (${n})`),
+      peak: 'pic', deleted: 'fichier supprimé', running: 'en cours', since: 'depuis',
+      segment: 'segment', writing: (n) => `segment ${n} en cours d’écriture`,
+      live: 'en direct', lost: 'connexion perdue, nouvel essai…',
+    },
+    en: {
+      locale: 'en-GB', comma: '.', fps: 'fps', camera: 'camera', waiting: 'waiting for a picture',
+      ago: (t) => `${t} ago`, port: (p) => `waiting for cameras on port ${p}`,
+      none: 'no camera connected',
+      connected: (c) => `${c} camera${c > 1 ? 's' : ''} connected`,
+      recordFails: '⚠ cannot record', stale: 'FROZEN for', offline: 'OFFLINE for',
+      events: (n, r) => (r > 0 ? `events (${n}, ${r} in progress)` : `events (${n})`),
+      peak: 'peak', deleted: 'file deleted', running: 'in progress', since: 'since',
+      segment: 'segment', writing: (n) => `segment ${n} being written`,
+      live: 'live', lost: 'connection lost, retrying…',
+    },
+  };
+  const W = WORDS[document.documentElement.lang] || WORDS.fr;
   const grid = document.getElementById('grid');
   const empty = document.getElementById('empty');
   const count = document.getElementById('count');
@@ -21,7 +51,7 @@
   let retry = 500;
 
   // Words and numbers as the window writes them (caption.rs).
-  const decimal = (x) => x.toFixed(1).replace('.', ',');
+  const decimal = (x) => x.toFixed(1).replace('.', W.comma);
   const pad = (n) => String(n).padStart(2, '0');
   function duration(seconds) {
     const s = Math.max(0, Math.floor(seconds));
@@ -29,13 +59,13 @@
     if (s < 3600) return `${Math.floor(s / 60)} min ${pad(s % 60)} s`;
     return `${Math.floor(s / 3600)} h ${pad(Math.floor((s % 3600) / 60))} min`;
   }
-  const age = (s) => (s < 10 ? `il y a ${decimal(s)} s` : `il y a ${duration(s)}`);
+  const age = (s) => W.ago(s < 10 ? `${decimal(s)} s` : duration(s));
   function latency(ms) {
     if (ms < 1000) return `${Math.floor(ms)} ms`;
     if (ms < 60000) return `${decimal(ms / 1000)} s`;
     return duration(ms / 1000);
   }
-  const fps = (x) => `${decimal(Number.isFinite(x) ? Math.min(Math.max(x, 0), 9999) : 0)} i/s`;
+  const fps = (x) => `${decimal(Number.isFinite(x) ? Math.min(Math.max(x, 0), 9999) : 0)} ${W.fps}`;
 
   function element(tag, cls, parent) {
     const e = document.createElement(tag);
@@ -48,8 +78,8 @@
     const el = element('figure', 'tile online');
     const frame = element('div', 'frame', el);
     const img = element('img', null, frame);
-    img.alt = `caméra ${name}`;
-    element('div', 'waiting', frame).textContent = 'en attente d’image';
+    img.alt = `${W.camera} ${name}`;
+    element('div', 'waiting', frame).textContent = W.waiting;
     element('span', 'rec', frame).textContent = '● REC';
     const label = element('div', 'label', frame);
     const caption = element('figcaption', null, el);
@@ -91,6 +121,14 @@
     solo = name && solo !== name ? name : null;
     grid.classList.toggle('solo', solo !== null);
     for (const t of tiles.values()) t.el.classList.toggle('chosen', t.name === solo);
+    sendSelection();
+  }
+
+  // Only what is shown comes over the network: the camera alone, or all.
+  function sendSelection() {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ select: solo === null ? null : [solo] }));
+    }
   }
 
   document.addEventListener('keydown', (e) => {
@@ -123,10 +161,9 @@
     for (const info of message.cameras) grid.appendChild(tiles.get(info.name).el);
     const n = message.cameras.length;
     empty.hidden = n > 0;
-    if (n === 0) empty.textContent = `en attente de caméras sur le port ${message.camera_port}`;
+    if (n === 0) empty.textContent = W.port(message.camera_port);
     const c = message.connected;
-    count.textContent = c === 0 ? 'aucune caméra connectée'
-      : `${c} caméra${c > 1 ? 's' : ''} connectée${c > 1 ? 's' : ''}`;
+    count.textContent = c === 0 ? W.none : W.connected(c);
     layout();
     render();
   }
@@ -144,7 +181,7 @@
       if (c.width != null) fields.push(`${c.width}×${c.height}`);
       if (c.latency_p50_ms != null) fields.push(latency(c.latency_p50_ms));
       if (c.last_frame_age_s != null) fields.push(age(c.last_frame_age_s + dt));
-      if (c.record_error) fields.push('⚠ enregistrement impossible');
+      if (c.record_error) fields.push(W.recordFails);
       tile.el.title = c.record_error || '';
       const live = c.state !== 'offline';
       tile.el.classList.toggle('motion', live && c.motion);
@@ -153,8 +190,8 @@
       for (const s of ['online', 'stale', 'offline']) tile.el.classList.toggle(s, c.state === s);
       const since = duration(c.state_for_s + dt);
       tile.label.textContent =
-        c.state === 'stale' ? `FIGÉE depuis ${since}`
-          : c.state === 'offline' ? `HORS LIGNE depuis ${since}` : '';
+        c.state === 'stale' ? `${W.stale} ${since}`
+          : c.state === 'offline' ? `${W.offline} ${since}` : '';
     }
   }
   setInterval(render, 250);
@@ -173,7 +210,8 @@
   }
 
   // Events (when the server records): a list refreshed every few
-  // seconds, each with its thumbnail; a click replays the recording.
+  // seconds, the ones going on first, each with its thumbnail; a click
+  // replays the recording.
   const eventsToggle = document.getElementById('events-toggle');
   const eventsPanel = document.getElementById('events');
   const eventsList = document.getElementById('events-list');
@@ -181,7 +219,7 @@
   const replay = document.getElementById('replay');
   const replayImg = document.getElementById('replay-img');
   const percent = (x) => `${decimal(100 * x)} %`;
-  const when = (stamp) => new Date(stamp).toLocaleString('fr-FR');
+  const when = (stamp) => new Date(stamp).toLocaleString(W.locale);
 
   eventsToggle.addEventListener('click', () => {
     eventsPanel.hidden = !eventsPanel.hidden;
@@ -199,29 +237,53 @@
   replay.addEventListener('close', () => replayImg.removeAttribute('src'));
   document.getElementById('replay-close').addEventListener('click', () => replay.close());
 
+  // One line of the list: a thumbnail, the camera, a time, details; a
+  // click replays `playable` (an event or a closed segment), if given.
+  function eventItem(cls, thumbnailUrl, camera, time, details, playable) {
+    const item = element('li', cls);
+    const thumb = element('img', null, item);
+    thumb.alt = '';
+    thumb.loading = 'lazy';
+    if (thumbnailUrl) thumb.src = thumbnailUrl;
+    const text = element('div', null, item);
+    element('b', null, text).textContent = camera;
+    element('div', 'when', text).textContent = time;
+    for (const d of details) element('div', 'detail', text).textContent = d;
+    if (playable && playable.replay_url) {
+      item.classList.add('playable');
+      item.addEventListener('click', () => openReplay(playable));
+    }
+    return item;
+  }
+
+  // An event going on: "en cours" since its start. Its closed segments
+  // are journal lines, listed below like any event; a click on it replays
+  // the newest of them.
+  function runningItem(ev) {
+    const newest = ev.segments.find((s) => s.replay_url);
+    const item = eventItem('event running', newest && newest.thumbnail_url, ev.camera,
+      `${W.since} ${when(ev.start)}`, [W.writing(ev.segment)], newest);
+    const badge = element('span', 'badge', null);
+    badge.textContent = `● ${W.running}`;
+    item.querySelector('b').after(' ', badge);
+    return item;
+  }
+
+  function closedItem(ev) {
+    const lasted = ev.duration_s == null ? '' : `${duration(ev.duration_s)} · `;
+    // A segment of a long event says which one it is.
+    const part = ev.segment && (ev.continues || ev.segment > 1) ? ` · ${W.segment} ${ev.segment}` : '';
+    const details = [`${lasted}${W.peak} ${percent(ev.peak)}${part}`];
+    if (!ev.replay_url) details.push(W.deleted);
+    return eventItem('event', ev.thumbnail_url, ev.camera, when(ev.start), details, ev);
+  }
+
   function showEvents(doc) {
+    const running = doc.running || [];
     eventsToggle.hidden = !doc.recording;
-    eventsToggle.textContent = `événements (${doc.events.length})`;
-    eventsEmpty.hidden = doc.events.length > 0;
-    eventsList.replaceChildren(...doc.events.map((ev) => {
-      const item = element('li', 'event');
-      const thumb = element('img', null, item);
-      thumb.alt = '';
-      thumb.loading = 'lazy';
-      if (ev.thumbnail_url) thumb.src = ev.thumbnail_url;
-      const text = element('div', null, item);
-      element('b', null, text).textContent = ev.camera;
-      element('div', null, text).textContent = when(ev.start);
-      const lasted = ev.duration_s == null ? '' : `${duration(ev.duration_s)} · `;
-      element('div', 'detail', text).textContent = `${lasted}pic ${percent(ev.peak)}`;
-      if (ev.replay_url) {
-        item.classList.add('playable');
-        item.addEventListener('click', () => openReplay(ev));
-      } else {
-        element('div', 'detail', text).textContent = 'fichier supprimé';
-      }
-      return item;
-    }));
+    eventsToggle.textContent = W.events(doc.events.length, running.length);
+    eventsEmpty.hidden = doc.events.length + running.length > 0;
+    eventsList.replaceChildren(...running.map(runningItem), ...doc.events.map(closedItem));
   }
 
   async function loadEvents() {
@@ -241,16 +303,32 @@
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       retry = 500;
-      link.textContent = 'en direct';
+      link.textContent = W.live;
       link.classList.add('live');
+      if (solo !== null) sendSelection();
     };
     socket.onmessage = onMessage;
     socket.onclose = () => {
-      link.textContent = 'connexion perdue, nouvel essai…';
+      link.textContent = W.lost;
       link.classList.remove('live');
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, 5000);
     };
   }
   connect();
+
+  // The language switch: remembered in a cookie the server reads (the
+  // page and its messages), then the page comes again in that language.
+  document.getElementById('lang-switch').addEventListener('click', (e) => {
+    const lang = e.currentTarget.dataset.lang;
+    document.cookie = `vigie_lang=${lang}; path=/; max-age=31536000; samesite=lax`;
+    location.reload();
+  });
+
+  // The header wraps on a narrow screen: what sits below it follows its
+  // real height instead of a fixed one.
+  const top = document.getElementById('top');
+  const fit = () => document.documentElement.style.setProperty('--header', `${top.offsetHeight}px`);
+  new ResizeObserver(fit).observe(top);
+  fit();
 })();

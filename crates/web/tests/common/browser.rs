@@ -19,11 +19,13 @@ pub const WIDTH: usize = 1280;
 pub const HEIGHT: usize = 720;
 
 /// The first headless browser installed, if any: without one, page tests
-/// say SKIP and pass rather than fail on a machine that cannot run them.
+/// say SKIP and pass rather than fail on a machine that cannot run them,
+/// except in CI, where they fail (see `vigie_testkit`).
 pub fn browser() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| super::have(b))
+    vigie_testkit::require_one_of(
+        &["chromium", "chromium-browser", "google-chrome"],
+        "chromium",
+    )
 }
 
 /// A new empty folder in the temporary directory, unique to this process
@@ -48,8 +50,31 @@ pub struct Browser {
     profile: PathBuf,
 }
 
+/// The language the tests' browser asks for, whatever the machine's locale
+/// (the page follows `Accept-Language`).
+pub const FRENCH: &str = "fr-FR,fr;q=0.9";
+
 impl Browser {
+    /// A browser showing `url`, asking for French pages.
     pub async fn open(program: &str, url: &str) -> Browser {
+        Browser::open_in(program, url, FRENCH).await
+    }
+
+    /// A browser showing `url`, sending `accept_language` with every
+    /// request: it starts on a blank page, is told the language, then goes.
+    pub async fn open_in(program: &str, url: &str, accept_language: &str) -> Browser {
+        let mut browser = Browser::start(program).await;
+        let version = browser.call("Browser.getVersion", json!({})).await;
+        let agent = json!({
+            "userAgent": version["userAgent"],
+            "acceptLanguage": accept_language,
+        });
+        browser.call("Emulation.setUserAgentOverride", agent).await;
+        browser.call("Page.navigate", json!({ "url": url })).await;
+        browser
+    }
+
+    async fn start(program: &str) -> Browser {
         let profile = fresh_dir("profile");
         let child = Command::new(program)
             .args([
@@ -67,7 +92,7 @@ impl Browser {
             ])
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg(format!("--window-size={WIDTH},{HEIGHT}"))
-            .arg(url)
+            .arg("about:blank")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
@@ -89,6 +114,40 @@ impl Browser {
         self.devtools
             .call("Emulation.setDeviceMetricsOverride", metrics)
             .await;
+    }
+
+    /// Calls a DevTools method and returns its result.
+    pub async fn call(&mut self, method: &str, params: Value) -> Value {
+        self.devtools.call(method, params).await
+    }
+
+    /// The bytes the page received over its WebSockets during `span`
+    /// (payloads, as the DevTools protocol reports each frame). Call
+    /// [`Browser::watch_network`] first.
+    pub async fn websocket_bytes(&mut self, span: Duration) -> usize {
+        let frames = self
+            .devtools
+            .events_for(span, "Network.webSocketFrameReceived")
+            .await;
+        frames
+            .iter()
+            .map(|event| {
+                let response = &event["params"]["response"];
+                let data = response["payloadData"].as_str().unwrap_or("");
+                if response["opcode"] == json!(1) {
+                    data.len() // text, as it is
+                } else {
+                    STANDARD.decode(data).map_or(0, |b| b.len())
+                }
+            })
+            .sum()
+    }
+
+    /// Starts reporting network events, and reloads the page so that its
+    /// WebSocket is one the browser reports on.
+    pub async fn watch_network(&mut self) {
+        self.call("Network.enable", json!({})).await;
+        self.call("Page.reload", json!({})).await;
     }
 
     /// The value of a JavaScript expression in the page.
@@ -160,6 +219,23 @@ impl DevTools {
         .await;
         let (socket, _) = tokio_tungstenite::connect_async(list).await.unwrap();
         DevTools { socket, next_id: 1 }
+    }
+
+    /// The events named `method` that arrive during `span`.
+    async fn events_for(&mut self, span: Duration, method: &str) -> Vec<Value> {
+        let end = tokio::time::Instant::now() + span;
+        let mut found = Vec::new();
+        while let Ok(message) = tokio::time::timeout_at(end, self.socket.next()).await {
+            let message = message.expect("DevTools stays connected").unwrap();
+            let Message::Text(text) = message else {
+                continue;
+            };
+            let event: Value = serde_json::from_str(&text).unwrap();
+            if event["method"] == json!(method) {
+                found.push(event);
+            }
+        }
+        found
     }
 
     /// Calls `method` and returns its result.

@@ -4,19 +4,20 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 pub mod browser;
+pub mod raw;
 pub mod recording;
 
 use std::net::SocketAddr;
-use std::process::Command;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use vigie_camera::{Camera, Pipeline, TestPattern};
+use vigie_hub::Lifecycle;
+use vigie_hub::{CameraState, CameraView, Registry};
 use vigie_net::client::{self, Backoff, ClientConfig};
-use vigie_net::registry::Lifecycle;
-use vigie_net::{CameraState, CameraView, Registry, ServerConfig};
+use vigie_net::ServerConfig;
 use vigie_web::{WebConfig, WebError};
 
 /// A camera server and its web side, running in the background of a test.
@@ -232,14 +233,10 @@ pub async fn read_parts(url: &str, n: usize) -> Vec<Vec<u8>> {
     out
 }
 
-/// Whether a program can be run (`PROGRAM -version` or `--version`).
-pub fn have(program: &str) -> bool {
-    ["-version", "--version"].iter().any(|flag| {
-        Command::new(program)
-            .arg(flag)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
+/// Whether a tool a test needs runs: if not, SKIP is printed (the test
+/// then returns), or in CI the test fails naming the Debian package.
+pub fn require(program: &str, package: &str) -> bool {
+    vigie_testkit::require(program, package)
 }
 
 /// The width and height in a JPEG's header.

@@ -67,3 +67,37 @@ pub fn record_one_event(dir: &Path) -> usize {
         .path();
     vigie_record::mkv::read_frames(&file).unwrap().len()
 }
+
+/// The length of a segment in [`record_running_event`].
+pub const SEGMENT_S: u64 = 2;
+
+/// A camera at 10 frames/s that starts moving at 1 s and never stops,
+/// recorded in segments of [`SEGMENT_S`] seconds up to `seconds`: an
+/// event still running, whose earlier segments are closed. The recorder
+/// is handed back, still recording (nothing is finished), so that the
+/// test can go on with [`push_moving`].
+pub fn record_running_event(dir: &Path, seconds: u64) -> Recorder {
+    let mut config = RecordConfig::new(dir, RecordMode::Motion);
+    config.pre_roll = std::time::Duration::from_secs(1);
+    config.post_roll = std::time::Duration::from_secs(1);
+    config.segment = std::time::Duration::from_secs(SEGMENT_S);
+    let mut recorder = Recorder::new(config);
+    push_moving(&mut recorder, 0, seconds * 10);
+    recorder
+}
+
+/// Frames `from..to` of the camera of [`record_running_event`] (frame
+/// `i` is at `i` tenths of a second): still for the first second, moving
+/// after.
+pub fn push_moving(recorder: &mut Recorder, from: u64, to: u64) {
+    for i in from..to {
+        let moving = i >= 10;
+        let sample = MotionSample {
+            score: if moving { 0.2 } else { 0.0 },
+            in_event: moving,
+        };
+        let at = START_US + i * 100_000;
+        recorder.push(&jpeg_frame(i, (i * 2) as u8), Some(sample), at);
+        recorder.tick(at);
+    }
+}

@@ -1,0 +1,25 @@
+//! # vigie-hub: where the cameras meet their viewers
+//!
+//! The hub is the middle of vigie: the socket layer (`vigie-net`) puts
+//! frames in, the window, the web side and the recorder take them out. None
+//! of it touches the network, so it depends on `vigie-core` alone, and a
+//! crate that only *shows* cameras (the window, the web page) needs nothing
+//! else: no socket code, no camera code.
+//!
+//! - [`registry`]: the cameras the server knows, with a latest-frame slot
+//!   each and their state (online, stale, offline).
+//! - [`origin`]: where a camera's frames come from (a peer on a socket, or
+//!   a source the server pulls itself).
+//! - [`tap`]: every frame in order, for the recorder, bounded in bytes.
+//! - [`stats`]: frames, bytes, rates and latency per camera.
+
+pub mod origin;
+pub mod registry;
+pub mod stats;
+pub mod tap;
+
+pub use origin::Origin;
+pub use registry::{
+    CameraHandle, CameraState, CameraView, Consumer, Lifecycle, RegisterError, Registry,
+    Surveillance,
+};

@@ -1,0 +1,148 @@
+//! Les solutions des exercices qui s'appuient sur les crates de vigie
+//! (chapitres 1, 7, 9 et 13), écrites comme le lecteur les écrirait, et
+//! vérifiées. Les exercices sans crate de vigie ont leurs solutions dans le
+//! cahier `tutorial/ma-vigie/solutions/`. L'annexe « Solutions des
+//! exercices » du livre renvoie ici.
+
+use proptest::prelude::*;
+use vigie_camera::{Camera, CameraError, CameraInfo, TestPattern};
+use vigie_core::jpeg;
+use vigie_core::{Frame, FrameHeader, PixelFormat};
+use vigie_net::legacy::{self, LegacyImage};
+
+/// Chapitre 1 : la caméra « entrée » en 640×480, qualité 50 au lieu de 90.
+#[test]
+fn ch01_quality_50_is_smaller_and_keeps_the_size_in_pixels() {
+    let frame = TestPattern::new("entrée", 640, 480, 15.0)
+        .unwrap()
+        .render(0, vigie_tutorial::MORNING_US);
+    let at_90 = jpeg::encode_frame(&frame, 90).unwrap();
+    let at_50 = jpeg::encode_frame(&frame, 50).unwrap();
+    assert!(at_50.payload().len() < at_90.payload().len());
+    let back = jpeg::decode_rgb(at_50.payload()).unwrap();
+    assert_eq!((back.width, back.height), (640, 480));
+    assert_eq!(back.pixels.len(), 640 * 480 * 3);
+}
+
+/// Chapitre 6 : un damier noir et blanc, cases de 16 pixels, qui s'inverse
+/// à chaque image.
+struct Damier {
+    width: u32,
+    height: u32,
+    sequence: u64,
+}
+
+impl Camera for Damier {
+    fn info(&self) -> CameraInfo {
+        CameraInfo {
+            name: "damier".into(),
+            width: self.width,
+            height: self.height,
+            format: PixelFormat::Rgb8,
+            fps: 10.0,
+        }
+    }
+
+    fn next_frame(&mut self) -> Result<Frame, CameraError> {
+        let mut pixels =
+            Vec::with_capacity((self.width * self.height * 3) as usize);
+        for y in 0..self.height {
+            for x in 0..self.width {
+                let white =
+                    (u64::from(x / 16 + y / 16) + self.sequence) % 2 == 0;
+                let v = if white { 255 } else { 0 };
+                pixels.extend_from_slice(&[v, v, v]);
+            }
+        }
+        let header = FrameHeader {
+            camera: "damier".into(),
+            sequence: self.sequence,
+            captured_at_us: vigie_tutorial::MORNING_US,
+            width: self.width,
+            height: self.height,
+            format: PixelFormat::Rgb8,
+        };
+        self.sequence += 1;
+        Ok(Frame::new(header, pixels)?)
+    }
+}
+
+#[test]
+fn ch06_the_checkerboard_inverts_itself() {
+    let mut damier = Damier {
+        width: 64,
+        height: 48,
+        sequence: 0,
+    };
+    let mut described = Vec::new();
+    let first =
+        vigie_tutorial::ch06_capturer::describe(&mut damier, &mut described)
+            .unwrap();
+    let second = damier.next_frame().unwrap();
+    assert!(!described.is_empty());
+    // Chaque pixel est passé du noir au blanc, ou l'inverse.
+    assert!(first
+        .payload()
+        .iter()
+        .zip(second.payload())
+        .all(|(a, b)| a ^ b == 255));
+    // Les deux images s'enregistrent en PNG.
+    for frame in [&first, &second] {
+        let png = vigie_core::png::encode(frame.payload(), 64, 48, 3).unwrap();
+        assert_eq!(&png[..4], b"\x89PNG");
+    }
+}
+
+/// Chapitre 7 : deux autres fichiers de `fixtures/legacy/`.
+#[test]
+fn ch07_a_numpy_2_raw_image_and_the_trap() {
+    let raw = include_bytes!("../../../fixtures/legacy/np2.4.6-p5-bgr.pkl");
+    match legacy::decode(raw).unwrap() {
+        LegacyImage::Bgr {
+            width,
+            height,
+            pixels,
+        } => {
+            assert_eq!((width, height), (16, 16));
+            assert_eq!(pixels.len(), 16 * 16 * 3);
+        }
+        other => panic!("une image brute attendue : {other:?}"),
+    }
+    let trap =
+        include_bytes!("../../../fixtures/legacy/evil-posix-system-p4.pkl");
+    let error = legacy::decode(trap).unwrap_err().to_string();
+    assert!(error.contains("allow-list"), "{error}");
+}
+
+/// Chapitre 9 : la plus haute qualité sous 20 000 octets (la mire 640×480).
+#[test]
+fn ch09_the_highest_quality_under_20_000_bytes() {
+    let qualities: Vec<u8> = (1..=100).collect();
+    let trials = vigie_tutorial::ch09_compresser::compare(&qualities).unwrap();
+    let best = trials
+        .iter()
+        .filter(|t| t.bytes < 20_000)
+        .max_by_key(|t| t.quality)
+        .expect("au moins une qualité sous 20 000 octets");
+    // La suivante, s'il y en a une, dépasse : c'est bien la plus haute.
+    if let Some(next) = trials.iter().find(|t| t.quality == best.quality + 1) {
+        assert!(next.bytes >= 20_000, "{next:?}");
+    }
+    println!("qualité {} : {} octets", best.quality, best.bytes);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Chapitre 13 : compresser puis décompresser garde la taille en pixels.
+    #[test]
+    fn ch13_jpeg_keeps_width_and_height(
+        quality in 1u8..=100,
+        width in 16u32..=128,
+        height in 16u32..=96,
+    ) {
+        let frame = TestPattern::new("p", width, height, 10.0).unwrap().render(0, 0);
+        let file = jpeg::encode_frame(&frame, quality).unwrap();
+        let back = jpeg::decode_rgb(file.payload()).unwrap();
+        prop_assert_eq!((back.width, back.height), (width, height));
+    }
+}

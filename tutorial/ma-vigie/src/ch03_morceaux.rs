@@ -1,0 +1,25 @@
+//! Chapitre 3 : TCP est un flux, UDP garde ses datagrammes.
+//!
+//! Deux mesures : combien d'appels à `read` il faut pour lire un flux TCP
+//! (TCP ne promet aucun découpage), et ce que dit le système d'un datagramme
+//! UDP trop grand (il le refuse : 65 507 octets au plus en IPv4).
+
+// Votre réponse remplace chaque todo!(). Retirez cette ligne à la fin :
+// le compilateur vous signalera ce qui ne sert pas.
+#![allow(unused_imports, unused_variables, unused_mut, dead_code)]
+
+use std::io::{self, Read};
+use std::net::UdpSocket;
+
+/// Lit `reader` jusqu'à la fin du flux avec un tampon de `buf_size` octets ;
+/// rend (octets lus, appels à `read` qui ont rendu des octets).
+pub fn count_reads(reader: &mut impl Read, buf_size: usize) -> io::Result<(usize, usize)> {
+    todo!("chapitre 3 : voir l'exercice du livre")
+}
+
+/// Envoie un datagramme de `size` octets d'un socket UDP à un autre, sur la
+/// boucle locale ; rend ce que `send_to` a rendu (le nombre d'octets, ou
+/// l'erreur du système).
+pub fn send_udp_datagram(size: usize) -> io::Result<usize> {
+    todo!("chapitre 3 : voir l'exercice du livre")
+}
