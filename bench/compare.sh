@@ -21,7 +21,8 @@
 #
 # Python's picture is not vigie's test pattern, so JPEG sizes differ a
 # little; both are printed. Ratios are taken within one round, then the
-# median of each figure and ratio over the rounds is printed.
+# median of each figure and ratio over the rounds is printed, and for each
+# JPEG case vigie's codec limit (see the end of the summary).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -119,6 +120,30 @@ for case in cases:
                     ratios.append(a / b)
             cells.append(show(med(ratios), ratio=True))
     print(" | ".join(cells))
+# The codec limit of each vigie run: with encode on one core and decode on
+# the other, no pipeline goes faster than 1 / the slower of the two per
+# frame. Encode is the camera process's whole CPU per frame (the encode and
+# its send), decode the server's decode thread; both from the same run as
+# its frames/s.
+print()
+print("codec limit, frames/s = 1000 / max(client_cpu_ms_per_frame, server_decode_cpu_ms_per_frame); fps / limit")
+print("case | who | encode ms | decode ms | limit | fps/limit")
+full = {(r["round"], r["case"], r["who"]): r for r in rows}
+for case in cases:
+    for v in vigies:
+        enc, dec, limits, shares = [], [], [], []
+        for r in rounds:
+            d = full.get((r, case, v))
+            if not d or d.get("server_decode_cpu_ms_per_frame") is None:
+                continue
+            e, c = d.get("client_cpu_ms_per_frame"), d["server_decode_cpu_ms_per_frame"]
+            if not e or not c:
+                continue
+            enc.append(e); dec.append(c)
+            limit = 1000.0 / max(e, c)
+            limits.append(limit); shares.append(d["fps"] / limit)
+        if limits:
+            print(f"{case} | {v} | {med(enc):.3f} | {med(dec):.3f} | {show(med(limits))} | {med(shares):.2f}")
 EOF
 echo >&2
 echo "every JSON line (vigie and Python, tagged with round, case, who): $log" >&2

@@ -30,10 +30,12 @@ use crate::{Error, Result};
 /// refused before its pixels are allocated.
 pub const MAX_DECODE_SIDE: usize = 8192;
 
-/// The most pixels a decoded JPEG may have: 8K UHD (7680×4320, about 33
-/// million pixels, 100 MB as RGB). A header claiming more is refused before
-/// its pixels are allocated.
-pub const MAX_DECODE_PIXELS: usize = 7680 * 4320;
+/// The most pixels a decoded JPEG may have: a square of [`MAX_DECODE_SIDE`]
+/// (67 million pixels, 200 MB as RGB), as before this decoder: a camera may
+/// send an 8192×8192 picture and see it decoded (the server skips analysing
+/// pictures that large, see `vigie_record::analysis`). Kept as its own
+/// constant so that the decoder is given a pixel limit, not only a side.
+pub const MAX_DECODE_PIXELS: usize = MAX_DECODE_SIDE * MAX_DECODE_SIDE;
 
 /// The most scans a progressive file may have. A real one has about ten; a
 /// hostile one could send thousands, each a full pass over the picture.

@@ -56,7 +56,7 @@ fn headers_past_the_limits_are_refused_before_allocating() {
         (60000, 60000),
         (8193, 16),
         (16, 8193),
-        (8192, 8192),
+        (8193, 8193),
         (0, 16),
     ] {
         let jpeg = claiming(w, h);
@@ -71,6 +71,9 @@ fn headers_past_the_limits_are_refused_before_allocating() {
         assert!(decode_luma_into(&jpeg, Scale::Eighth, &mut pixels).is_err());
         assert!(pixels.is_empty());
     }
+    // The largest picture allowed is 8192×8192, as before this decoder:
+    // its header is read (`vigie`'s hostile_cameras test decodes one).
+    assert_eq!(dimensions(&claiming(8192, 8192)).unwrap(), (8192, 8192));
 }
 
 #[test]
