@@ -7,6 +7,7 @@
 #   ROUNDS=5 SECONDS_PER_RUN=3 bench/compare.sh
 #   VIGIE_PY=/path/to/venv bench/compare.sh   # a venv with numpy + opencv-python-headless
 #   VIGIE_FEATURES= bench/compare.sh          # force the pure-Rust build
+#   VIGIE_BIN=/path/to/vigie bench/compare.sh  # that binary, nothing built
 #
 # vigie is built with `--features turbojpeg` when pkg-config finds
 # libturbojpeg (Debian: libturbojpeg0-dev), and then every JPEG case runs
@@ -49,10 +50,14 @@ if [[ -z "${VIGIE_FEATURES+set}" ]]; then
     VIGIE_FEATURES=""
     pkg-config --exists libturbojpeg 2>/dev/null && VIGIE_FEATURES="turbojpeg"
 fi
-echo "building vigie (release, features: ${VIGIE_FEATURES:-none})…" >&2
-target="${CARGO_TARGET_DIR:-$root/target}"
-(cd "$root" && cargo build --release -p vigie --quiet ${VIGIE_FEATURES:+--features "$VIGIE_FEATURES"})
-vigie="$target/release/vigie"
+if [[ -n "${VIGIE_BIN:-}" ]]; then
+    vigie="$VIGIE_BIN"
+else
+    echo "building vigie (release, features: ${VIGIE_FEATURES:-none})…" >&2
+    target="${CARGO_TARGET_DIR:-$root/target}"
+    (cd "$root" && cargo build --release -p vigie --quiet ${VIGIE_FEATURES:+--features "$VIGIE_FEATURES"})
+    vigie="$target/release/vigie"
+fi
 encoders=(rust)
 [[ "$VIGIE_FEATURES" == *turbojpeg* ]] && encoders+=(turbo)
 export RUST_LOG=warn
@@ -129,7 +134,7 @@ print()
 print("codec limit, frames/s = 1000 / max(client_cpu_ms_per_frame, server_decode_cpu_ms_per_frame); fps / limit")
 print("case | who | encode ms | decode ms | limit | fps/limit")
 full = {(r["round"], r["case"], r["who"]): r for r in rows}
-for case in cases:
+for case in [c for c in cases if c.startswith("jpeg")]:
     for v in vigies:
         enc, dec, limits, shares = [], [], [], []
         for r in rounds:
