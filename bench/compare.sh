@@ -7,6 +7,7 @@
 #   ROUNDS=5 SECONDS_PER_RUN=3 bench/compare.sh
 #   VIGIE_PY=/path/to/venv bench/compare.sh   # a venv with numpy + opencv-python-headless
 #   VIGIE_FEATURES= bench/compare.sh          # force the pure-Rust build
+#   VIGIE_BIN=/path/to/vigie bench/compare.sh  # that binary, nothing built
 #
 # vigie is built with `--features turbojpeg` when pkg-config finds
 # libturbojpeg (Debian: libturbojpeg0-dev), and then every JPEG case runs
@@ -21,7 +22,8 @@
 #
 # Python's picture is not vigie's test pattern, so JPEG sizes differ a
 # little; both are printed. Ratios are taken within one round, then the
-# median of each figure and ratio over the rounds is printed.
+# median of each figure and ratio over the rounds is printed, and for each
+# JPEG case vigie's codec limit (see the end of the summary).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -48,10 +50,14 @@ if [[ -z "${VIGIE_FEATURES+set}" ]]; then
     VIGIE_FEATURES=""
     pkg-config --exists libturbojpeg 2>/dev/null && VIGIE_FEATURES="turbojpeg"
 fi
-echo "building vigie (release, features: ${VIGIE_FEATURES:-none})…" >&2
-target="${CARGO_TARGET_DIR:-$root/target}"
-(cd "$root" && cargo build --release -p vigie --quiet ${VIGIE_FEATURES:+--features "$VIGIE_FEATURES"})
-vigie="$target/release/vigie"
+if [[ -n "${VIGIE_BIN:-}" ]]; then
+    vigie="$VIGIE_BIN"
+else
+    echo "building vigie (release, features: ${VIGIE_FEATURES:-none})…" >&2
+    target="${CARGO_TARGET_DIR:-$root/target}"
+    (cd "$root" && cargo build --release -p vigie --quiet ${VIGIE_FEATURES:+--features "$VIGIE_FEATURES"})
+    vigie="$target/release/vigie"
+fi
 encoders=(rust)
 [[ "$VIGIE_FEATURES" == *turbojpeg* ]] && encoders+=(turbo)
 export RUST_LOG=warn
@@ -119,6 +125,30 @@ for case in cases:
                     ratios.append(a / b)
             cells.append(show(med(ratios), ratio=True))
     print(" | ".join(cells))
+# The codec limit of each vigie run: with encode on one core and decode on
+# the other, no pipeline goes faster than 1 / the slower of the two per
+# frame. Encode is the camera process's whole CPU per frame (the encode and
+# its send), decode the server's decode thread; both from the same run as
+# its frames/s.
+print()
+print("codec limit, frames/s = 1000 / max(client_cpu_ms_per_frame, server_decode_cpu_ms_per_frame); fps / limit")
+print("case | who | encode ms | decode ms | limit | fps/limit")
+full = {(r["round"], r["case"], r["who"]): r for r in rows}
+for case in [c for c in cases if c.startswith("jpeg")]:
+    for v in vigies:
+        enc, dec, limits, shares = [], [], [], []
+        for r in rounds:
+            d = full.get((r, case, v))
+            if not d or d.get("server_decode_cpu_ms_per_frame") is None:
+                continue
+            e, c = d.get("client_cpu_ms_per_frame"), d["server_decode_cpu_ms_per_frame"]
+            if not e or not c:
+                continue
+            enc.append(e); dec.append(c)
+            limit = 1000.0 / max(e, c)
+            limits.append(limit); shares.append(d["fps"] / limit)
+        if limits:
+            print(f"{case} | {v} | {med(enc):.3f} | {med(dec):.3f} | {show(med(limits))} | {med(shares):.2f}")
 EOF
 echo >&2
 echo "every JSON line (vigie and Python, tagged with round, case, who): $log" >&2

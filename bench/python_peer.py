@@ -11,8 +11,12 @@ instead (run it with MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ set).
 messages pickled once, before the run, and the server unpickles each one
 but does not decode it (a headless server, recording or relaying).
 
-The client sends as fast as it can for --seconds; pictures are drawn
-before the run (a ring of 8), so drawing is not measured. The server runs
+The client sends as fast as it can for --seconds; pictures (like vigie's
+test pattern: colour bars, a grey ramp, a moving square with a border, three
+lines of text) are drawn before the run (a ring of 8) and cycled, so
+drawing is not measured.
+--profile FILE: the server runs under cProfile and writes its statistics
+to FILE (see docs/PERFORMANCE.md, "Where the Python server's time goes"). The server runs
 in a child process, so each side's CPU time is its own.
 
 Prints one JSON line: {"fps": ..., "frames": ..., "seconds": ...,
@@ -37,22 +41,48 @@ import numpy as np
 RING = 8
 
 
+# vigie's 75 % colour bars (RGB), in the classic order.
+BARS = [(191, 191, 191), (191, 191, 0), (0, 191, 191), (0, 191, 0),
+        (191, 0, 191), (191, 0, 0), (0, 0, 191)]
+
+
 def pictures(width, height):
-    """A ring of distinct BGR pictures: gradient, noise, a moving square."""
-    rng = np.random.default_rng(1)
+    """A ring of distinct BGR pictures like vigie's test pattern (see
+    crates/camera/src/test_pattern.rs): colour bars on the top two thirds, a
+    grey ramp below, a square with a black border that moves from frame to
+    frame, and three lines of text on dark bands (name, frame number, time).
+    Both pipelines then code the same kind of picture: flat areas, sharp
+    edges, text, no noise. Drawn before the clock, then cycled."""
     base = np.zeros((height, width, 3), np.uint8)
-    base[:, :, 0] = (np.arange(width) * 255 // width)[None, :]
-    base[:, :, 1] = (np.arange(height) * 255 // height)[:, None]
-    base[:, :, 2] = 128
+    bars_h = height * 2 // 3
+    for i, (r, g, b) in enumerate(BARS):
+        base[:bars_h, width * i // 7:width * (i + 1) // 7] = (b, g, r)
+    ramp = (np.arange(width) * 255 // max(width - 1, 1)).astype(np.uint8)
+    base[bars_h:, :, :] = ramp[None, :, None]
+    side = max(min(width, height) // 5, 4)
+    border = max(side // 12, 1)
+    travel = max(width - side, 1)
+    step = max(width // 60, 1)
+    line = max(height // 10, 8)
+    font_scale = line / 40
+    thickness = max(line // 16, 1)
     ring = []
     for i in range(RING):
         f = base.copy()
-        # Noise of 0..3: at quality 90 the JPEGs come out about the size of
-        # vigie's test pattern (22 KB at 640x480), so that both pipelines
-        # code comparable pictures.
-        f = cv2.add(f, rng.integers(0, 4, f.shape, dtype=np.uint8))
-        x = 10 + i * width // (2 * RING)
-        cv2.rectangle(f, (x, height // 3), (x + width // 8, height // 3 + height // 6), (0, 255, 255), -1)
+        pos = (i * step) % (2 * travel)
+        x = pos if pos < travel else 2 * travel - pos
+        y = bars_h - side // 2
+        cv2.rectangle(f, (x, y), (x + side - 1, y + side - 1), (0, 0, 0), -1)
+        cv2.rectangle(f, (x + border, y + border),
+                      (x + side - 1 - border, y + side - 1 - border), (255, 128, 0), -1)
+        texts = [(line // 4, "salon"), (line // 4 + line, f"#{i:06d}"),
+                 (height - line - line // 4, f"2026-11-24 12:34:56.{i:03d} UTC")]
+        for top, text in texts:
+            (tw, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness)
+            band = f[top:top + line, :tw + line // 2]
+            band[:] = (band.astype(np.uint16) * 85 // 255).astype(np.uint8)
+            cv2.putText(f, text, (line // 4, top + line * 3 // 4), cv2.FONT_HERSHEY_SIMPLEX,
+                        font_scale, (255, 255, 255), thickness, cv2.LINE_AA)
         ring.append(f)
     return ring
 
@@ -168,7 +198,16 @@ def server(args):
         if frame is None or frame.shape != (args.height, args.width, 3):
             raise SystemExit(f"bad frame: {None if frame is None else frame.shape}")
 
-    frames, first = (serve_tuned if args.tuned else serve_report)(conn, decode)
+    serve = serve_tuned if args.tuned else serve_report
+    if args.profile:
+        import cProfile
+        # CPU time, not wall time: on a shared machine the wall clock
+        # counts the time other processes had the cores.
+        profiler = cProfile.Profile(time.process_time)
+        frames, first = profiler.runcall(serve, conn, decode)
+        profiler.dump_stats(args.profile)
+    else:
+        frames, first = serve(conn, decode)
     t1, c1 = time.monotonic(), time.process_time()
     # Counted from the first whole frame, which is not counted.
     if first is None or frames < 2:
@@ -187,6 +226,7 @@ def main():
     p.add_argument("--seconds", type=float, default=5.0)
     p.add_argument("--tuned", action="store_true")
     p.add_argument("--ingest", action="store_true")
+    p.add_argument("--profile", metavar="FILE", help="profile the server with cProfile into FILE")
     p.add_argument("--server", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     args.width, args.height = (int(v) for v in args.size.lower().split("x"))

@@ -9,10 +9,17 @@
 //! cargo bench -p vigie-core --bench codec --features turbojpeg   # + libjpeg-turbo
 //! ```
 //!
-//! With the `turbojpeg` feature, libjpeg-turbo is measured beside the Rust
-//! crates, on both sides: encode through `vigie_core::jpeg::Backend::Turbo`,
-//! decode through the `turbojpeg` crate directly (vigie decodes with
-//! zune-jpeg only; this tells whether it should not).
+//! vigie's codec is `libjpeg-turbo-rs` (encode through
+//! `vigie_core::jpeg::Backend::Rust`, decode through `jpeg::decode_rgb`).
+//! Beside it: the crates vigie used before (`jpeg-encoder`, `zune-jpeg`),
+//! `image` and `jpeg-decoder`, and with the `turbojpeg` feature the C
+//! libjpeg-turbo on both sides (encode through `Backend::Turbo`, decode
+//! through the `turbojpeg` crate directly).
+//!
+//! The `scaled` group measures each scaled decode against the full decode
+//! plus resize it replaces, in the same run: the window's tile (640×480
+//! shown at 315×236 in a 3×3 grid of 1280×720), and an event's thumbnail
+//! (160×120, encoded again). Motion's grey decode is in the `motion` bench.
 //!
 //! Every benchmark works on the same synthetic scene (see [`scene`]): a
 //! flat-colour picture would make every JPEG codec look far faster than it is
@@ -134,6 +141,32 @@ fn header(width: u32, height: u32, format: PixelFormat) -> FrameHeader {
     }
 }
 
+fn encode_with_jpeg_encoder(rgb: &[u8], width: u32, height: u32, out: &mut Vec<u8>) {
+    let mut encoder = jpeg_encoder::Encoder::new(out, QUALITY);
+    // 4:2:0 as the others (jpeg-encoder keeps full colour from q90 up).
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    encoder
+        .encode(
+            rgb,
+            width as u16,
+            height as u16,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .expect("jpeg-encoder encodes the scene");
+}
+
+fn decode_with_zune(file: &[u8]) -> Vec<u8> {
+    use zune_core::bytestream::ZCursor;
+    use zune_core::colorspace::ColorSpace;
+    use zune_core::options::DecoderOptions;
+    let options = DecoderOptions::default()
+        .jpeg_set_out_colorspace(ColorSpace::RGB)
+        .set_strict_mode(true);
+    zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(file), options)
+        .decode()
+        .expect("zune-jpeg decodes the scene")
+}
+
 fn encode_with_image(rgb: &[u8], width: u32, height: u32) -> Vec<u8> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, QUALITY)
@@ -196,6 +229,18 @@ fn jpeg_encode(c: &mut Criterion) {
                 })
             });
         }
+        let mut out = Vec::with_capacity(256 * 1024);
+        encode_with_jpeg_encoder(&rgb, width, height, &mut out);
+        eprintln!(
+            "jpeg_encode/{size}: quality {QUALITY}, jpeg-encoder {} bytes",
+            out.len()
+        );
+        group.bench_function(BenchmarkId::new(&size, "jpeg-encoder"), |b| {
+            b.iter(|| {
+                out.clear();
+                encode_with_jpeg_encoder(black_box(&rgb), width, height, &mut out)
+            })
+        });
         let theirs = encode_with_image(&rgb, width, height);
         eprintln!(
             "jpeg_encode/{size}: quality {QUALITY}, image {} bytes",
@@ -212,16 +257,18 @@ fn jpeg_decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("jpeg_decode");
     for (width, height) in SIZES {
         let rgb = scene(width, height);
-        // The same file with or without the `turbojpeg` feature: jpeg-encoder's.
+        // The same file with or without the `turbojpeg` feature: vigie's
+        // default encoder's.
         let file = jpeg::Encoder::new(jpeg::Backend::Rust)
             .unwrap()
             .encode(&rgb, width, height, PixelFormat::Rgb8, QUALITY)
             .unwrap();
         let size = size_name(width, height);
 
-        // Not timed: all three decoders must read the same picture.
+        // Not timed: all the decoders must read the same picture.
         let expected_len = rgb.len();
         assert_eq!(jpeg::decode_rgb(&file).unwrap().pixels.len(), expected_len);
+        assert_eq!(decode_with_zune(&file).len(), expected_len);
         let by_image = image::load_from_memory_with_format(&file, image::ImageFormat::Jpeg)
             .unwrap()
             .into_rgb8();
@@ -235,13 +282,17 @@ fn jpeg_decode(c: &mut Criterion) {
         #[cfg(feature = "turbojpeg")]
         assert_eq!(decode_with_turbo(&mut turbo, &file).len(), expected_len);
 
-        group.bench_function(BenchmarkId::new(&size, "zune-jpeg"), |b| {
+        group.bench_function(BenchmarkId::new(&size, "libjpeg-turbo-rs"), |b| {
             b.iter(|| jpeg::decode_rgb(black_box(&file)).unwrap())
         });
         // What a consumer that decodes every frame does: one buffer, reused.
         let mut pixels = Vec::new();
-        group.bench_function(BenchmarkId::new(&size, "zune-jpeg-reused-buffer"), |b| {
-            b.iter(|| jpeg::decode_rgb_into(black_box(&file), &mut pixels).unwrap())
+        group.bench_function(
+            BenchmarkId::new(&size, "libjpeg-turbo-rs-reused-buffer"),
+            |b| b.iter(|| jpeg::decode_rgb_into(black_box(&file), &mut pixels).unwrap()),
+        );
+        group.bench_function(BenchmarkId::new(&size, "zune-jpeg"), |b| {
+            b.iter(|| decode_with_zune(black_box(&file)))
         });
         #[cfg(feature = "turbojpeg")]
         group.bench_function(BenchmarkId::new(&size, "libjpeg-turbo"), |b| {
@@ -261,6 +312,62 @@ fn jpeg_decode(c: &mut Criterion) {
             })
         });
     }
+    group.finish();
+}
+
+/// Each scaled decode against the full decode plus resize it replaces.
+fn scaled(c: &mut Criterion) {
+    let (width, height) = (640, 480);
+    let rgb = scene(width, height);
+    let file = jpeg::encode(&rgb, width, height, PixelFormat::Rgb8, QUALITY).unwrap();
+    let mut group = c.benchmark_group("scaled");
+    let mut resizer = Resizer::new();
+
+    // The window: a 640×480 camera in a 3×3 grid of 1280×720 is drawn at
+    // about 315×236. Before: a full decode, scaled down to that. Now: a
+    // half-size decode (320×240), scaled down to that.
+    let (tile_w, tile_h) = (315, 236);
+    group.bench_function("window_tile/640x480-full-decode-then-resize", |b| {
+        b.iter(|| {
+            let full = jpeg::decode_rgb(black_box(&file)).unwrap();
+            let rgb = &full.pixels;
+            resizer
+                .resize(rgb, width, height, PixelFormat::Rgb8, tile_w, tile_h)
+                .unwrap()
+        })
+    });
+    group.bench_function("window_tile/640x480-half-decode-then-resize", |b| {
+        b.iter(|| {
+            let half = jpeg::decode_rgb_at_least(black_box(&file), tile_w, tile_h).unwrap();
+            assert_eq!((half.width, half.height), (320, 240));
+            let rgb = &half.pixels;
+            resizer
+                .resize(
+                    rgb,
+                    half.width,
+                    half.height,
+                    PixelFormat::Rgb8,
+                    tile_w,
+                    tile_h,
+                )
+                .unwrap()
+        })
+    });
+
+    // An event's thumbnail, 160×120. Before: a full decode, a resize and an
+    // encode. Now: a quarter-size decode and an encode.
+    group.bench_function("thumbnail/640x480-full-decode-resize-encode", |b| {
+        b.iter(|| {
+            let full = jpeg::decode_rgb(black_box(&file)).unwrap();
+            let small = resizer
+                .resize(&full.pixels, width, height, PixelFormat::Rgb8, 160, 120)
+                .unwrap();
+            jpeg::encode(&small, 160, 120, PixelFormat::Rgb8, QUALITY).unwrap()
+        })
+    });
+    group.bench_function("thumbnail/640x480-quarter-decode-encode", |b| {
+        b.iter(|| jpeg::thumbnail(black_box(&file), jpeg::THUMBNAIL_WIDTH).unwrap())
+    });
     group.finish();
 }
 
@@ -355,6 +462,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = jpeg_encode, jpeg_decode, serialize_frames, pack_round_trip, transform
+    targets = jpeg_encode, jpeg_decode, scaled, serialize_frames, pack_round_trip, transform
 }
 criterion_main!(benches);

@@ -5,13 +5,18 @@
 //! - `decode_luma_only`: decoding a q90 JPEG to grey, nothing else (and
 //!   `decode_rgb_only`, the full colour decode, to compare);
 //! - `update_jpeg_q90`: the whole detector on a JPEG frame, as the server
-//!   receives it ([`MotionDetector::update_frame`]).
+//!   receives it ([`MotionDetector::update_frame`]): the grey plane decoded
+//!   at 1/4 scale (160×120), no shrink;
+//! - `update_jpeg_q90_full_decode`: the path it replaces, measured in the
+//!   same run: the grey plane decoded at full size, then shrunk 4×4.
 //!
 //! Run with `cargo bench -p vigie-core --bench motion`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
-use vigie_core::motion::{decode_luma, shrink_to_grey, MotionConfig, MotionDetector};
+use vigie_core::motion::{
+    decode_luma, decode_luma_small, shrink_to_grey, MotionConfig, MotionDetector,
+};
 use vigie_core::{jpeg, Frame, FrameHeader, PixelFormat};
 
 const W: u32 = 640;
@@ -79,6 +84,10 @@ fn motion(c: &mut Criterion) {
         b.iter(|| black_box(decode_luma(black_box(&jpegs[0])).unwrap()))
     });
 
+    c.bench_function("motion/decode_luma_quarter_only/640x480_q90", |b| {
+        b.iter(|| black_box(decode_luma_small(black_box(&jpegs[0]), 160).unwrap()))
+    });
+
     c.bench_function("motion/decode_rgb_only/640x480_q90", |b| {
         b.iter(|| black_box(jpeg::decode_rgb(black_box(&jpegs[0])).unwrap()))
     });
@@ -89,6 +98,16 @@ fn motion(c: &mut Criterion) {
         b.iter(|| {
             i += 1;
             black_box(detector.update_frame(black_box(&frames[i % 2])).unwrap())
+        })
+    });
+
+    let mut detector = MotionDetector::new(MotionConfig::default());
+    c.bench_function("motion/update_jpeg_q90_full_decode/640x480", |b| {
+        b.iter(|| {
+            i += 1;
+            let luma = decode_luma(black_box(frames[i % 2].payload())).unwrap();
+            let grey = frame(PixelFormat::Gray8, luma.pixels);
+            black_box(detector.update_frame(&grey).unwrap())
         })
     });
 }

@@ -128,6 +128,11 @@ impl App {
             .build()
             .map_err(|e| ViewerError::Gpu(e.to_string()))?;
         self.size = PhysicalSize::new(w, h);
+        *self
+            .shared
+            .window_size
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = (w, h);
         self.pixels = Some(pixels);
         self.window = Some(window);
         Ok(())
@@ -149,6 +154,11 @@ impl App {
                 return;
             }
             self.size = size;
+            *self
+                .shared
+                .window_size
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = (size.width, size.height);
         }
     }
 

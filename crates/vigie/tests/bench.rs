@@ -56,7 +56,8 @@ fn e2e_decodes_frames_and_measures_latency() {
 fn e2e_names_its_encoder_and_refuses_one_not_built() {
     let runs = bench_json(&["e2e", "--size", "160x120", "--encoder", "rust"]);
     assert_frames_went_through(&runs, "e2e");
-    assert_eq!(runs[0]["encoder"], "jpeg-encoder", "{}", runs[0]);
+    assert_eq!(runs[0]["encoder"], "libjpeg-turbo-rs", "{}", runs[0]);
+    assert_eq!(runs[0]["decoder"], "libjpeg-turbo-rs", "{}", runs[0]);
     if cfg!(feature = "turbojpeg") {
         let runs = bench_json(&["e2e", "--size", "160x120", "--encoder", "turbo"]);
         assert_eq!(runs[0]["encoder"], "libjpeg-turbo", "{}", runs[0]);

@@ -59,7 +59,7 @@ fn backends_are_named_for_the_command_line() {
     }
     assert_eq!("TURBO".parse::<Backend>(), Ok(Backend::Turbo));
     assert!("libjpeg".parse::<Backend>().is_err());
-    assert_eq!(Backend::Rust.library(), "jpeg-encoder");
+    assert_eq!(Backend::Rust.library(), "libjpeg-turbo-rs");
 }
 
 #[test]

@@ -3,57 +3,50 @@
 //!
 //! A raw 640×480 colour frame is 921 600 bytes; at quality 90 the same
 //! picture is about 30–60 KB as JPEG, twenty times less to send. The price is
-//! CPU time on both ends, so the codecs are chosen by measurement (see
-//! `docs/PERFORMANCE.md`):
+//! CPU time on both ends, so the codec is chosen by measurement (see
+//! `docs/PERFORMANCE.md`, "Which JPEG codec"): `libjpeg-turbo-rs`, a
+//! pure-Rust reimplementation of libjpeg-turbo, the C library OpenCV calls.
+//! It encodes about three times faster than `jpeg-encoder` and decodes faster
+//! than `zune-jpeg`, within a few percent of the C library, with nothing to
+//! install but the Rust toolchain.
 //!
-//! - **encode**: `jpeg-encoder` (pure Rust, SIMD) by default, or
-//!   libjpeg-turbo with the cargo feature `turbojpeg`, about four times
-//!   faster. [`Encoder`] and [`Backend`] choose; the free functions
-//!   [`encode`], [`encode_into`] and [`encode_frame`] use the fastest one
-//!   the build has.
-//! - **decode**: `zune-jpeg`, pure Rust, as fast as libjpeg-turbo here, so
-//!   there is only one decoder.
-//!
-//! JPEG data comes from the network, so decoding treats it as hostile: the
-//! decoder runs in strict mode (a truncated file is an error, not a half-grey
-//! picture) and refuses pictures larger than [`MAX_DECODE_SIDE`] before it
-//! allocates their pixels.
+//! - **encode**: [`Encoder`] and [`Backend`] choose the library (the C
+//!   libjpeg-turbo stays available behind the cargo feature `turbojpeg`, to
+//!   compare); the free functions [`encode`], [`encode_into`] and
+//!   [`encode_frame`] use [`Backend::fastest`].
+//! - **decode**: [`decode_rgb`] and friends, with limits checked before any
+//!   pixel is allocated, and scaled decode ([`Scale`]) for consumers that
+//!   show or analyse a smaller picture (see the `decode` module).
 
 #[cfg(test)]
 mod backend_tests;
+#[cfg(test)]
+mod conformance_tests;
+mod decode;
 mod encoder;
+#[cfg(test)]
+mod hostile_tests;
 #[cfg(feature = "turbojpeg")]
 mod turbo;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
-use zune_core::bytestream::ZCursor;
-use zune_core::colorspace::ColorSpace;
-use zune_core::options::DecoderOptions;
-use zune_jpeg::JpegDecoder;
-
+pub use decode::{
+    decode_luma_into, decode_luma_near_width, decode_rgb, decode_rgb_at_least, decode_rgb_into,
+    decode_rgb_scaled, dimensions, RgbImage, Scale, MAX_DECODE_PIXELS, MAX_DECODE_SIDE,
+};
 pub use encoder::{Backend, Encoder};
 
 use crate::frame::{Frame, PixelFormat};
-use crate::{Error, Result};
+use crate::Result;
 
-/// The widest or tallest JPEG we decode: 8K. A header claiming more is
-/// refused before its pixels are allocated.
-pub const MAX_DECODE_SIDE: usize = 8192;
+/// The library behind [`decode_rgb`] and every decode of this module, for
+/// reports (`vigie bench e2e` prints it beside the encoder's).
+pub const DECODER_LIBRARY: &str = "libjpeg-turbo-rs";
 
 /// The quality the report used (`cv2.IMWRITE_JPEG_QUALITY, 90`).
 pub const DEFAULT_QUALITY: u8 = 90;
-
-/// A decoded picture: `width × height` pixels, three bytes each, RGB order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RgbImage {
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
-    /// The pixels, RGB8, row after row.
-    pub pixels: Vec<u8>,
-}
 
 /// Encodes raw pixels (RGB8, BGR8 or Gray8) as a JPEG file at `quality`
 /// (1–100), with the fastest encoder this build has ([`Backend::fastest`]).
@@ -98,79 +91,18 @@ fn with_fastest<T>(f: impl FnOnce(&mut Encoder) -> T) -> T {
     FASTEST.with(|e| f(&mut e.borrow_mut()))
 }
 
-fn decoder(jpeg: &[u8]) -> JpegDecoder<ZCursor<&[u8]>> {
-    let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::RGB)
-        .set_strict_mode(true)
-        .set_max_width(MAX_DECODE_SIDE)
-        .set_max_height(MAX_DECODE_SIDE);
-    JpegDecoder::new_with_options(ZCursor::new(jpeg), options)
-}
-
-/// Reads the width and height from a JPEG header without decoding pixels.
-pub fn dimensions(jpeg: &[u8]) -> Result<(u32, u32)> {
-    let mut d = decoder(jpeg);
-    d.decode_headers()
-        .map_err(|e| Error::JpegDecode(e.to_string()))?;
-    let info = d
-        .info()
-        .ok_or_else(|| Error::JpegDecode("no image header found".into()))?;
-    Ok((u32::from(info.width), u32::from(info.height)))
-}
-
-/// Decodes a JPEG file to RGB pixels. Corrupt, truncated or oversized input
-/// is an error.
-pub fn decode_rgb(jpeg: &[u8]) -> Result<RgbImage> {
-    let mut d = decoder(jpeg);
-    let pixels = d.decode().map_err(|e| Error::JpegDecode(e.to_string()))?;
-    let info = d
-        .info()
-        .ok_or_else(|| Error::JpegDecode("no image header found".into()))?;
-    let (width, height) = (u32::from(info.width), u32::from(info.height));
-    if pixels.len() != width as usize * height as usize * 3 {
-        return Err(Error::JpegDecode(format!(
-            "decoder returned {} bytes for {width}×{height} RGB",
-            pixels.len()
-        )));
-    }
-    Ok(RgbImage {
-        width,
-        height,
-        pixels,
-    })
-}
-
-/// Like [`decode_rgb`], into `pixels`, kept from one picture to the next: a
-/// consumer that decodes every frame of a camera then allocates (and zeroes)
-/// nothing once the buffer has the picture's size, where [`decode_rgb`]
-/// allocates 900 KB per 640×480 frame. Returns the width and height;
-/// `pixels` then holds exactly `width × height × 3` bytes.
-pub fn decode_rgb_into(jpeg: &[u8], pixels: &mut Vec<u8>) -> Result<(u32, u32)> {
-    let error = |e: zune_jpeg::errors::DecodeErrors| Error::JpegDecode(e.to_string());
-    let mut d = decoder(jpeg);
-    d.decode_headers().map_err(error)?;
-    let info = d
-        .info()
-        .ok_or_else(|| Error::JpegDecode("no image header found".into()))?;
-    let (width, height) = (u32::from(info.width), u32::from(info.height));
-    let len = width as usize * height as usize * 3;
-    if d.output_buffer_size() != Some(len) {
-        return Err(Error::JpegDecode(format!(
-            "the decoder wants {:?} bytes for {width}×{height} RGB",
-            d.output_buffer_size()
-        )));
-    }
-    pixels.resize(len, 0);
-    d.decode_into(pixels).map_err(error)?;
-    Ok((width, height))
-}
-
 /// Decodes any frame to RGB: JPEG is decoded, BGR and gray are converted.
 pub fn frame_to_rgb(frame: &Frame) -> Result<RgbImage> {
+    frame_to_rgb_scaled(frame, Scale::Full)
+}
+
+/// Like [`frame_to_rgb`], a JPEG frame decoded at `scale`; a raw frame is
+/// converted at its own size (it has no DCT blocks to scale).
+pub fn frame_to_rgb_scaled(frame: &Frame, scale: Scale) -> Result<RgbImage> {
     let (width, height) = (frame.width(), frame.height());
     let p = frame.payload();
     let pixels = match frame.format() {
-        PixelFormat::Jpeg => return decode_rgb(p),
+        PixelFormat::Jpeg => return decode_rgb_scaled(p, scale),
         PixelFormat::Rgb8 => p.to_vec(),
         PixelFormat::Bgr8 => p.chunks_exact(3).flat_map(|c| [c[2], c[1], c[0]]).collect(),
         PixelFormat::Gray8 => p.iter().flat_map(|&v| [v, v, v]).collect(),
@@ -182,9 +114,36 @@ pub fn frame_to_rgb(frame: &Frame) -> Result<RgbImage> {
     })
 }
 
+/// The width of an event's thumbnail: the web page shows it 96 pixels
+/// wide (192 on a high-density screen); 160 is a quarter of 640×480, which
+/// the DCT scaling gives directly.
+pub const THUMBNAIL_WIDTH: u32 = 160;
+
+/// A small copy of a JPEG file for a thumbnail: decoded at the DCT scale
+/// whose width is nearest `target_width` ([`Scale::nearest`]), no resize
+/// step, and encoded again at [`DEFAULT_QUALITY`]. A file that is already
+/// about that size is returned as it is (borrowed, not copied).
+pub fn thumbnail(jpeg: &[u8], target_width: u32) -> Result<Cow<'_, [u8]>> {
+    let (width, _) = dimensions(jpeg)?;
+    let scale = Scale::nearest(width, target_width);
+    if scale == Scale::Full {
+        return Ok(Cow::Borrowed(jpeg));
+    }
+    let small = decode_rgb_scaled(jpeg, scale)?;
+    let file = encode(
+        &small.pixels,
+        small.width,
+        small.height,
+        PixelFormat::Rgb8,
+        DEFAULT_QUALITY,
+    )?;
+    Ok(Cow::Owned(file))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     fn gradient(width: u32, height: u32) -> Vec<u8> {
         let mut px = Vec::with_capacity((width * height * 3) as usize);
@@ -266,6 +225,28 @@ mod tests {
     }
 
     #[test]
+    fn thumbnails_are_decoded_at_the_nearest_scale() {
+        let big = encode(&gradient(640, 480), 640, 480, PixelFormat::Rgb8, 90).unwrap();
+        let thumb = thumbnail(&big, THUMBNAIL_WIDTH).unwrap();
+        assert_eq!(dimensions(&thumb).unwrap(), (160, 120));
+        assert!(
+            thumb.len() < big.len() / 4,
+            "{} of {}",
+            thumb.len(),
+            big.len()
+        );
+        let wide = encode(&gradient(1280, 720), 1280, 720, PixelFormat::Rgb8, 90).unwrap();
+        assert_eq!(
+            dimensions(&thumbnail(&wide, 160).unwrap()).unwrap(),
+            (160, 90)
+        );
+        // Already small: the same bytes, not a copy.
+        let small = encode(&gradient(64, 48), 64, 48, PixelFormat::Rgb8, 90).unwrap();
+        assert!(matches!(thumbnail(&small, 160).unwrap(), Cow::Borrowed(b) if b == &small[..]));
+        assert!(thumbnail(&big[..big.len() / 2], 160).is_err());
+    }
+
+    #[test]
     fn oversized_header_is_refused() {
         let mut jpeg = encode(&gradient(16, 16), 16, 16, PixelFormat::Rgb8, 90).unwrap();
         // Find the SOF0 marker and claim 60000×60000.
@@ -273,7 +254,10 @@ mod tests {
         jpeg[sof + 5..sof + 7].copy_from_slice(&60000u16.to_be_bytes());
         jpeg[sof + 7..sof + 9].copy_from_slice(&60000u16.to_be_bytes());
         let err = decode_rgb(&jpeg).unwrap_err();
-        assert!(matches!(err, Error::JpegDecode(_)), "{err}");
+        assert!(
+            matches!(err, Error::JpegDecode(_) | Error::InvalidSize { .. }),
+            "{err}"
+        );
         let mut pixels = Vec::new();
         assert!(decode_rgb_into(&jpeg, &mut pixels).is_err());
         assert!(pixels.is_empty(), "refused before allocating");

@@ -1,24 +1,26 @@
-//! Decoding a JPEG frame to grey only.
+//! Decoding a JPEG frame to grey only, and small.
 //!
 //! The detector looks at brightness, not colour, and a JPEG already stores
 //! the two apart: a luma plane (Y) and two colour planes (Cb, Cr). Asking the
 //! decoder for luma alone skips the colour planes' upsampling and the
-//! YCbCr → RGB conversion, and gives one byte per pixel instead of three,
-//! so the shrink step then reads a third of the bytes.
+//! YCbCr → RGB conversion, and gives one byte per pixel instead of three.
+//!
+//! The detector also wants a *small* picture (160×120), and a JPEG can be
+//! decoded small directly: at 1/4 scale each 8×8 block becomes 2×2 by an
+//! inverse transform of its lowest frequencies, which is an average of the
+//! block, the very thing the shrink step computes (see [`crate::jpeg::Scale`]).
+//! [`decode_luma_small`] picks the scale nearest the detector's working
+//! width, so a 640×480 frame costs a quarter-size decode and no shrink.
 //!
 //! As in [`crate::jpeg`], the data comes from the network: the decoder is
 //! strict (a truncated file is an error), and the size in the header is
-//! checked against [`MAX_DECODE_SIDE`] before any pixel is allocated.
+//! checked against [`crate::jpeg::MAX_DECODE_SIDE`] and
+//! [`crate::jpeg::MAX_DECODE_PIXELS`] before any pixel is allocated.
 
-use zune_core::bytestream::ZCursor;
-use zune_core::colorspace::ColorSpace;
-use zune_core::options::DecoderOptions;
-use zune_jpeg::JpegDecoder;
+use crate::jpeg::{self, Scale};
+use crate::Result;
 
-use crate::jpeg::MAX_DECODE_SIDE;
-use crate::{Error, Result};
-
-/// A decoded grey picture at full size, one byte per pixel.
+/// A decoded grey picture, one byte per pixel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LumaImage {
     /// Width in pixels.
@@ -29,36 +31,30 @@ pub struct LumaImage {
     pub pixels: Vec<u8>,
 }
 
-/// Decodes the luma (grey) plane of a JPEG file.
+/// Decodes the luma (grey) plane of a JPEG file at full size.
 pub fn decode_luma(jpeg: &[u8]) -> Result<LumaImage> {
-    let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::Luma)
-        .set_strict_mode(true)
-        .set_max_width(MAX_DECODE_SIDE)
-        .set_max_height(MAX_DECODE_SIDE);
-    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(jpeg), options);
-    decoder
-        .decode_headers()
-        .map_err(|e| Error::JpegDecode(e.to_string()))?;
-    let (width, height) = decoder
-        .dimensions()
-        .ok_or_else(|| Error::JpegDecode("no image header found".into()))?;
-    // The decoder's own limit should already have refused this; checking
-    // here too keeps the promise visible, and independent of its version.
-    if width == 0 || height == 0 || width > MAX_DECODE_SIDE || height > MAX_DECODE_SIDE {
-        return Err(Error::InvalidSize {
-            width: width as u32,
-            height: height as u32,
-            max: MAX_DECODE_SIDE as u32,
-        });
-    }
-    let mut pixels = vec![0u8; width * height];
-    decoder
-        .decode_into(&mut pixels)
-        .map_err(|e| Error::JpegDecode(e.to_string()))?;
-    Ok(LumaImage {
-        width,
-        height,
+    decode_luma_scaled(jpeg, Scale::Full)
+}
+
+/// Decodes the luma plane of a JPEG file at the DCT scale whose width is
+/// nearest `work_width` (1/4 for a 640-wide frame and 160): what motion
+/// detection feeds on.
+pub fn decode_luma_small(jpeg_file: &[u8], work_width: u32) -> Result<LumaImage> {
+    let mut pixels = Vec::new();
+    let (width, height) = jpeg::decode_luma_near_width(jpeg_file, work_width, &mut pixels)?;
+    Ok(luma(width, height, pixels))
+}
+
+fn decode_luma_scaled(jpeg_file: &[u8], scale: Scale) -> Result<LumaImage> {
+    let mut pixels = Vec::new();
+    let (width, height) = jpeg::decode_luma_into(jpeg_file, scale, &mut pixels)?;
+    Ok(luma(width, height, pixels))
+}
+
+fn luma(width: u32, height: u32, pixels: Vec<u8>) -> LumaImage {
+    LumaImage {
+        width: width as usize,
+        height: height as usize,
         pixels,
-    })
+    }
 }

@@ -25,8 +25,8 @@
 //! 640×480 it takes a few hundred microseconds or less, most of it in the
 //! shrink step (`cargo bench -p vigie-core --bench motion`, figures in
 //! `docs/PERFORMANCE.md`). A JPEG frame must be decoded first, which costs
-//! several times more than all the rest: [`decode_luma`] decodes the grey
-//! plane only.
+//! several times more than all the rest: [`decode_luma_small`] decodes the
+//! grey plane only, at a quarter of its size for 640×480.
 //!
 //! Everything here is pure: frames in, scores and events out, no clock and
 //! no thread, so the tests can feed it synthetic scenes frame by frame.
@@ -35,7 +35,7 @@ mod luma;
 mod mask;
 mod shrink;
 
-pub use luma::{decode_luma, LumaImage};
+pub use luma::{decode_luma, decode_luma_small, LumaImage};
 pub use mask::Mask;
 pub use shrink::shrink_to_grey;
 
@@ -139,8 +139,8 @@ impl MotionDetector {
     }
 
     /// Feeds one frame as the server receives it: RGB8, BGR8 and Gray8 are
-    /// shrunk as they are, JPEG is decoded to grey first (see
-    /// [`decode_luma`]). Only a JPEG that cannot be decoded, or is larger
+    /// shrunk as they are, JPEG is decoded to grey at the DCT scale nearest
+    /// the working width first (see [`decode_luma_small`]). Only a JPEG that cannot be decoded, or is larger
     /// than [`crate::jpeg::MAX_DECODE_SIDE`], is an error; the detector is
     /// then left as it was.
     pub fn update_frame(&mut self, frame: &Frame) -> Result<MotionUpdate> {
@@ -150,7 +150,10 @@ impl MotionDetector {
             match shrink::shrink_raw(frame.payload(), width, height, frame.format(), work_width) {
                 Some(small) => small,
                 None => {
-                    let luma = decode_luma(frame.payload())?;
+                    // Decoded at the DCT scale nearest the working width:
+                    // for 640×480 and 160, a quarter-size decode, which the
+                    // shrink below then leaves as it is.
+                    let luma = decode_luma_small(frame.payload(), work_width)?;
                     shrink::shrink_raw(
                         &luma.pixels,
                         luma.width,

@@ -113,7 +113,8 @@ impl OpenEvent {
         self.file = None;
     }
 
-    /// `<folder>-<segment start>.jpg` beside the recording.
+    /// `<folder>-<segment start>.jpg` beside the recording: the segment's
+    /// best frame, about 160 pixels wide (see `vigie_core::jpeg::thumbnail`).
     fn write_thumbnail(
         &self,
         ctx: &mut Context,
@@ -140,7 +141,10 @@ impl OpenEvent {
                 return None;
             }
         };
-        let result = storage.append(id, jpeg);
+        // A small copy, decoded at the DCT scale nearest the page's
+        // thumbnail size; the frame as it is if it cannot be made.
+        let small = vigie_core::jpeg::thumbnail(jpeg, vigie_core::jpeg::THUMBNAIL_WIDTH);
+        let result = storage.append(id, small.as_deref().unwrap_or(jpeg));
         let _ = storage.close(id);
         match result {
             Ok(()) => Some(path),

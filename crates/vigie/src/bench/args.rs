@@ -29,9 +29,9 @@ pub struct BenchArgs {
     #[arg(long, value_enum, default_value_t = BenchFormat::Jpeg)]
     pub format: BenchFormat,
 
-    /// JPEG encoder of the camera side: `rust` (jpeg-encoder, always built)
-    /// or `turbo` (libjpeg-turbo, with `--features turbojpeg`). Default: the
-    /// fastest this build has.
+    /// JPEG encoder of the camera side: `rust` (libjpeg-turbo-rs, always
+    /// built) or `turbo` (the C libjpeg-turbo, with `--features turbojpeg`).
+    /// Default: the fastest this build has.
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Backend::ALL.map(Backend::name))
         .try_map(|s| s.parse::<Backend>()))]
     pub encoder: Option<Backend>,

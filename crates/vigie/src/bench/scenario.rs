@@ -107,8 +107,14 @@ pub fn run(args: &BenchArgs, plan: Plan) -> anyhow::Result<Report> {
     r.text("format", plan.format.name());
     if plan.format == BenchFormat::Jpeg {
         r.int("quality", u64::from(plan.quality));
+        // Which codec each side used: the camera's encoder (when it
+        // encodes each frame; else the frames were encoded once, before
+        // the clock), and the server's decoder.
         if plan.encode_each {
             r.text("encoder", plan.encoder.library());
+        }
+        if plan.scenario == Scenario::E2e {
+            r.text("decoder", jpeg::DECODER_LIBRARY);
         }
     }
     r.int("cameras", u64::from(plan.cameras));
