@@ -49,9 +49,13 @@ const MAX_DECODE_MEMORY: u64 = (MAX_DECODE_PIXELS as u64) * 3 * 2;
 /// its size (each side rounded up, as libjpeg does).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scale {
+    /// The picture at its own size.
     Full,
+    /// Half of each side.
     Half,
+    /// A quarter of each side.
     Quarter,
+    /// An eighth of each side (one pixel per 8×8 block).
     Eighth,
 }
 
@@ -108,8 +112,11 @@ impl Scale {
 /// A decoded picture: `width × height` pixels, three bytes each, RGB order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RgbImage {
+    /// Width in pixels.
     pub width: u32,
+    /// Height in pixels.
     pub height: u32,
+    /// The pixels, RGB8, row after row.
     pub pixels: Vec<u8>,
 }
 
