@@ -156,7 +156,10 @@ fn fifty_readers_sixteen_cameras_and_a_stalled_reader() {
         let addrs = (cameras.local_addr().unwrap(), http.local_addr().unwrap());
         tokio::spawn(vigie_net::server::run(
             cameras,
-            ServerConfig::default(),
+            ServerConfig {
+                insecure: true,
+                ..ServerConfig::default()
+            },
             registry.clone(),
             shutdown.clone(),
         ));
