@@ -32,8 +32,9 @@ pub mod ch09_compresser;
 pub mod ch10_serveur;
 pub mod ch11_client;
 pub mod ch12_deux_pc;
-pub mod ch13_tester;
-pub mod ch14_plus_loin;
+pub mod ch13_chiffrer;
+pub mod ch14_tester;
+pub mod ch15_plus_loin;
 
 /// Une heure fixe pour les images d'exemple : le 24 novembre 2026 à
 /// 08:30:00,250 UTC, en microsecondes depuis le 1er janvier 1970. Avec une

@@ -41,7 +41,7 @@ fn pages() -> Vec<(String, String)> {
     pages
 }
 
-/// Les 14 chapitres au plan commun (le chapitre 0, « Rust pour
+/// Les 15 chapitres au plan commun (le chapitre 0, « Rust pour
 /// pythonistes », a le sien).
 fn chapters() -> Vec<(String, String)> {
     pages()
@@ -110,7 +110,7 @@ fn every_include_finds_its_file_and_anchor() {
 #[test]
 fn every_chapter_follows_the_plan() {
     let chapters = chapters();
-    assert_eq!(chapters.len(), 14, "14 chapitres");
+    assert_eq!(chapters.len(), 15, "15 chapitres");
     for (name, text) in &chapters {
         let mut from = 0;
         for heading in PLAN {
@@ -247,7 +247,7 @@ fn every_listing_has_a_caption_with_its_file() {
     }
 }
 
-/// L'image de la mire montrée au chapitre 13 est une copie d'un instantané
+/// L'image de la mire montrée au chapitre 14 est une copie d'un instantané
 /// de vigie-camera : elle doit rester identique à l'original.
 #[test]
 fn the_snapshot_shown_in_the_book_is_the_real_one() {

@@ -122,8 +122,8 @@ fn check_shape(name: &str, run: Run) {
 }
 
 #[test]
-fn ch14_the_sample_in_the_book_has_todays_shape() {
-    check_shape("ch14_plus_loin", ch14_plus_loin::run);
+fn ch15_the_sample_in_the_book_has_todays_shape() {
+    check_shape("ch15_plus_loin", ch15_plus_loin::run);
 }
 
 #[test]
@@ -301,13 +301,56 @@ fn ch12_the_probe_names_unknown_hosts() {
 }
 
 #[test]
-fn ch13_a_cardboard_camera_and_the_pattern_in_ascii() {
-    check_expected("ch13_tester", ch13_tester::run);
+fn ch13_the_bytes_on_the_wire_match_the_book() {
+    check_figures("ch13_chiffrer", ch13_chiffrer::run);
 }
 
 #[test]
-fn ch14_the_report_client_and_motion() {
-    let text = output(ch14_plus_loin::run);
+fn ch13_tls_hides_names_and_pictures_and_the_intruder_gets_nothing() {
+    let text = output(ch13_chiffrer::run);
+    let (plain, rest) = text.split_once("Dans TLS 1.3").expect("deux essais");
+    let (tls, intruder) = rest
+        .split_once("Un intermédiaire")
+        .expect("l'intermédiaire");
+    // En clair : le protocole de vigie se reconnaît, le nom et les images
+    // se lisent.
+    assert!(plain.contains("les 16 premiers : 56 49 47 49"), "{text}");
+    assert!(plain.contains("« salon » se lit en clair : oui"), "{text}");
+    assert!(plain.contains("(FF D8 FF…) : 3 sur 3"), "{text}");
+    // Dans TLS : un enregistrement de poignée de main, rien de lisible.
+    assert!(tls.contains("les 16 premiers : 16 03"), "{text}");
+    assert!(tls.contains("« salon » se lit en clair : non"), "{text}");
+    assert!(tls.contains("(FF D8 FF…) : 0 sur 3"), "{text}");
+    // Le serveur a tout reçu, les deux fois.
+    assert_eq!(
+        text.matches("le serveur a reçu 3 images").count(),
+        2,
+        "{text}"
+    );
+    // L'intermédiaire est refusé, les deux fois, sans rien lire.
+    assert!(intruder.contains("does not fit the pairing code"), "{text}");
+    assert!(intruder.contains("is not the pinned one"), "{text}");
+    assert!(
+        intruder.contains("<empreinte de l'intermédiaire>"),
+        "{text}"
+    );
+    assert_eq!(
+        intruder
+            .matches("lus en clair par l'intermédiaire : 0")
+            .count(),
+        2,
+        "{text}"
+    );
+}
+
+#[test]
+fn ch14_a_cardboard_camera_and_the_pattern_in_ascii() {
+    check_expected("ch14_tester", ch14_tester::run);
+}
+
+#[test]
+fn ch15_the_report_client_and_motion() {
+    let text = output(ch15_plus_loin::run);
     assert!(text.contains("caméra « legacy-127.0.0.1:"), "{text}");
     assert!(text.contains("protocole legacy, 3 images reçues"), "{text}");
     assert!(

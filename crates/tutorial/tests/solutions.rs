@@ -1,5 +1,5 @@
 //! Les solutions des exercices qui s'appuient sur les crates de vigie
-//! (chapitres 1, 7, 9 et 13), écrites comme le lecteur les écrirait, et
+//! (chapitres 1, 6, 7, 9, 13 et 14), écrites comme le lecteur les écrirait, et
 //! vérifiées. Les exercices sans crate de vigie ont leurs solutions dans le
 //! cahier `tutorial/ma-vigie/solutions/`. L'annexe « Solutions des
 //! exercices » du livre renvoie ici.
@@ -131,11 +131,93 @@ fn ch09_the_highest_quality_under_20_000_bytes() {
     println!("qualité {} : {} octets", best.quality, best.bytes);
 }
 
+/// Chapitre 13 : le serveur réinstallé. La caméra épinglée sur l'ancienne
+/// identité le refuse, en montrant les deux empreintes ; un nouveau code,
+/// fait pour la nouvelle identité, la fait accepter.
+#[test]
+fn ch13_a_reinstalled_server_is_refused_until_paired_again() {
+    use std::sync::Arc;
+    use std::time::Duration;
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio::time::timeout;
+    use tokio_rustls::{TlsAcceptor, TlsConnector};
+    use vigie_trust::tls::{self, TrustFailure};
+    use vigie_trust::{PairingCode, PairingSecret, ServerIdentity};
+
+    let old = ServerIdentity::generate().unwrap();
+    let new = ServerIdentity::generate().unwrap();
+    vigie_tutorial::block_on(async {
+        // Le serveur réinstallé : la nouvelle identité, deux connexions.
+        let acceptor =
+            TlsAcceptor::from(Arc::new(tls::server_config(&new).unwrap()));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            for _ in 0..2 {
+                let (tcp, _) = listener.accept().await.unwrap();
+                // Le premier client raccroche pendant la poignée de main.
+                let _ =
+                    timeout(Duration::from_secs(5), acceptor.accept(tcp)).await;
+            }
+        });
+        let patience = Duration::from_secs(5);
+
+        // La caméra épinglée sur l'ancienne empreinte refuse.
+        let pinned = tls::pinned_client_config(old.fingerprint()).unwrap();
+        let tcp = TcpStream::connect(address).await.unwrap();
+        let error = timeout(
+            patience,
+            TlsConnector::from(Arc::new(pinned))
+                .connect(tls::server_name(), tcp),
+        )
+        .await
+        .unwrap()
+        .expect_err("l'ancienne empreinte ne doit pas passer");
+        match TrustFailure::from_io_error(&error) {
+            Some(failure @ TrustFailure::NotPinned(mismatch)) => {
+                assert_eq!(mismatch.pinned, old.fingerprint());
+                assert_eq!(mismatch.presented, new.fingerprint());
+                let line = failure.to_string();
+                assert!(
+                    line.contains(&old.fingerprint().to_string()),
+                    "{line}"
+                );
+                assert!(
+                    line.contains(&new.fingerprint().to_string()),
+                    "{line}"
+                );
+            }
+            other => panic!("un refus d'épinglage attendu : {other:?}"),
+        }
+
+        // Un nouveau code, pour la nouvelle identité : accepté, et la
+        // caméra voit (et épinglera) la nouvelle empreinte.
+        let code = PairingCode::new(
+            PairingSecret::random().unwrap(),
+            &new.fingerprint(),
+        );
+        let pairing = tls::pairing_client_config(&code).unwrap();
+        let tcp = TcpStream::connect(address).await.unwrap();
+        let stream = timeout(
+            patience,
+            TlsConnector::from(Arc::new(pairing))
+                .connect(tls::server_name(), tcp),
+        )
+        .await
+        .unwrap()
+        .expect("le nouveau code doit faire accepter le nouveau serveur");
+        assert_eq!(
+            tls::peer_fingerprint(stream.get_ref().1),
+            Some(new.fingerprint())
+        );
+    });
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
-    /// Chapitre 13 : compresser puis décompresser garde la taille en pixels.
+    /// Chapitre 14 : compresser puis décompresser garde la taille en pixels.
     #[test]
-    fn ch13_jpeg_keeps_width_and_height(
+    fn ch14_jpeg_keeps_width_and_height(
         quality in 1u8..=100,
         width in 16u32..=128,
         height in 16u32..=96,

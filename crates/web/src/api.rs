@@ -31,6 +31,9 @@ pub(crate) struct CameraJson {
     pub latency_p99_ms: Option<f64>,
     pub frames: u64,
     pub drops: u64,
+    /// The camera's capture times lie in the future: its clock is ahead of
+    /// the server's, so its latency is not shown.
+    pub clock_ahead: bool,
     /// Seconds since the newest frame arrived.
     pub last_frame_age_s: Option<f64>,
     /// Fraction of the picture that changed lately, `null` when the server
@@ -83,6 +86,7 @@ impl CameraJson {
             latency_p99_ms: v.stats.latency_p99.map(ms),
             frames: v.stats.frames,
             drops: v.stats.drops,
+            clock_ahead: v.stats.clock_ahead,
             last_frame_age_s: v.last_frame_age.map(|d| clean(d.as_secs_f64())),
             motion_score: v
                 .surveillance
@@ -139,7 +143,7 @@ mod tests {
                 latency_p99: None,
                 frames: 10,
                 drops: 1,
-                clock_ahead: false,
+                clock_ahead: true,
             },
             surveillance: vigie_hub::Surveillance {
                 motion_score: Some(0.012_345),
@@ -156,7 +160,7 @@ mod tests {
                 "state": "stale", "state_for_s": 3.2, "width": 2, "height": 1,
                 "format": "Gray8", "fps": 0.0, "kbps": 123.457,
                 "latency_p50_ms": 12.345, "latency_p99_ms": null,
-                "frames": 10, "drops": 1, "last_frame_age_s": 5.2,
+                "frames": 10, "drops": 1, "clock_ahead": true, "last_frame_age_s": 5.2,
                 "motion_score": 0.0123, "motion": true, "recording": true,
                 "record_error": null
             })

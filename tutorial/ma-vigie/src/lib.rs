@@ -35,3 +35,5 @@ pub mod ch08_emballer;
 pub mod ch10_serveur;
 #[cfg_attr(feature = "solutions", path = "../solutions/ch11_client.rs")]
 pub mod ch11_client;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch13_epingler.rs")]
+pub mod ch13_epingler;

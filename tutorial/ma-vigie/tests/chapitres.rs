@@ -334,3 +334,110 @@ fn ch11_the_real_vigie_server_accepts_and_shows_my_camera() {
     let line = line.expect("vigie server n'a jamais montré « ma-camera »");
     assert!(line.contains("native"), "{line}");
 }
+
+// ---- Chapitre 13 : épingler au premier contact --------------------------
+
+#[test]
+fn ch13_the_first_fingerprint_is_pinned_then_only_it_is_accepted() {
+    use ch13_epingler::{Epingles, Verdict};
+    let mut pins = Epingles::new();
+    let serveur = "192.168.1.20:8485";
+    assert_eq!(pins.verifier(serveur, "AAAA-BBBB"), Verdict::Nouveau);
+    assert_eq!(pins.verifier(serveur, "AAAA-BBBB"), Verdict::Connu);
+    let refus = pins.verifier(serveur, "CCCC-DDDD");
+    assert_eq!(
+        refus,
+        Verdict::Refuse {
+            epinglee: "AAAA-BBBB".into(),
+            presentee: "CCCC-DDDD".into()
+        }
+    );
+    let message = refus.refus().expect("un refus a un message");
+    assert!(
+        message.contains("AAAA-BBBB") && message.contains("CCCC-DDDD"),
+        "{message}"
+    );
+    assert_eq!(Verdict::Connu.refus(), None);
+    // Un refus n'épingle pas la nouvelle empreinte : l'ancienne reste.
+    assert_eq!(pins.verifier(serveur, "AAAA-BBBB"), Verdict::Connu);
+    // Chaque serveur a la sienne.
+    assert_eq!(
+        pins.verifier("10.85.0.1:8485", "CCCC-DDDD"),
+        Verdict::Nouveau
+    );
+}
+
+/// Un faux serveur d'une connexion : il annonce `empreinte`, puis rend ce
+/// que le client lui a envoyé (5 s au plus).
+fn fake_server(empreinte: &'static str) -> (std::net::SocketAddr, thread::JoinHandle<Vec<u8>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        socket
+            .write_all(format!("empreinte {empreinte}\n").as_bytes())
+            .unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut received = Vec::new();
+        let _ = socket.read_to_end(&mut received);
+        received
+    });
+    (address, server)
+}
+
+#[test]
+fn ch13_my_client_hangs_up_on_a_server_with_another_fingerprint() {
+    use ch13_epingler::{envoyer_si_epingle, Epingles, Verdict};
+    let mut pins = Epingles::new();
+    let serveur = "serveur-de-la-maison:8485";
+
+    // Le premier contact : le vrai serveur, épinglé, reçoit le message.
+    let (address, server) = fake_server("AAAA-BBBB");
+    let mut socket = TcpStream::connect(address).unwrap();
+    let verdict = envoyer_si_epingle(&mut socket, serveur, &mut pins, b"VIGI").unwrap();
+    drop(socket);
+    assert_eq!(verdict, Verdict::Nouveau);
+    assert_eq!(server.join().unwrap(), b"VIGI");
+
+    // Un intermédiaire à la même adresse, avec une autre empreinte : le
+    // client refuse, et ne lui envoie rien.
+    let (address, intruder) = fake_server("CCCC-DDDD");
+    let mut socket = TcpStream::connect(address).unwrap();
+    let error = envoyer_si_epingle(&mut socket, serveur, &mut pins, b"VIGI").unwrap_err();
+    drop(socket);
+    assert_eq!(error.kind(), ErrorKind::PermissionDenied, "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("AAAA-BBBB") && message.contains("CCCC-DDDD"),
+        "{message}"
+    );
+    assert!(
+        intruder.join().unwrap().is_empty(),
+        "l'intermédiaire a reçu des octets"
+    );
+}
+
+#[test]
+fn ch13_a_server_that_does_not_introduce_itself_is_refused() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        socket.write_all(b"bonjour\n").unwrap();
+        let mut received = Vec::new();
+        socket
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let _ = socket.read_to_end(&mut received);
+        received
+    });
+    let mut socket = TcpStream::connect(address).unwrap();
+    let mut pins = ch13_epingler::Epingles::new();
+    let error =
+        ch13_epingler::envoyer_si_epingle(&mut socket, "s:8485", &mut pins, b"VIGI").unwrap_err();
+    drop(socket);
+    assert_eq!(error.kind(), ErrorKind::InvalidData, "{error}");
+    assert!(server.join().unwrap().is_empty());
+}

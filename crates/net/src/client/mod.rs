@@ -225,7 +225,24 @@ async fn connect_and_stream(
     secure: Option<&mut Secure>,
 ) -> End {
     let timeout = config.connect_timeout;
+    // A legacy session has no hello: its first frame is what shows the
+    // server it is a camera, and a server under a flood of silent
+    // connections drops those that stay silent longest. So a legacy client
+    // waits for a fresh frame first, then connects and sends it at once.
+    let legacy = config.protocol == Protocol::Legacy;
+    let mut first = None;
+    if legacy {
+        frames.mark_unchanged();
+        tokio::select! {
+            _ = shutdown.cancelled() => return End::Finished,
+            changed = frames.changed() => if changed.is_err() {
+                return End::Lost(Error::Malformed("the capture thread stopped".into()));
+            },
+        }
+        first = frames.borrow_and_update().clone();
+    }
     let session = Session {
+        first_sent: first.is_some(),
         config,
         server,
         camera: &hello.camera,
@@ -243,7 +260,11 @@ async fn connect_and_stream(
                 } else {
                     let (read, write) = tokio::io::split(stream);
                     let reader = MessageReader::new(read, protocol::MAX_SERVER_MESSAGE_LEN);
-                    Ok((reader, MessageWriter::new(write)))
+                    let mut writer = MessageWriter::new(write);
+                    if let Some(frame) = &first {
+                        writer.send_with(|out| legacy_message(frame, out)).await?;
+                    }
+                    Ok((reader, writer))
                 }
             };
             session.run(opened, "in plaintext").await
@@ -271,6 +292,8 @@ async fn connect_and_stream(
 
 /// One connection's streaming, whatever the stream under it.
 struct Session<'a> {
+    /// A legacy client's first frame went out as it connected.
+    first_sent: bool,
     config: &'a ClientConfig,
     server: &'a str,
     camera: &'a str,
@@ -290,6 +313,7 @@ impl Session<'_> {
         W: AsyncWrite + Unpin + Send,
     {
         let Session {
+            first_sent,
             config,
             server,
             camera,
@@ -305,12 +329,16 @@ impl Session<'_> {
             },
         };
         summary.connections += 1;
+        summary.frames_sent += u64::from(first_sent);
         info!(
             "connected to {server} as {camera:?} ({} protocol, {how})",
             config.protocol
         );
-        // Only frames captured from now on: never a backlog from before.
-        frames.mark_unchanged();
+        // Only frames captured from now on: never a backlog from before (a
+        // legacy client's first frame was captured just before it connected).
+        if config.protocol != Protocol::Legacy {
+            frames.mark_unchanged();
+        }
         match stream_frames(config, &mut reader, &mut writer, frames, summary, shutdown).await {
             Ok(()) => {
                 if config.protocol == Protocol::Native {

@@ -16,7 +16,7 @@ use vigie_core::frame::now_us;
 use vigie_core::{jpeg, Frame, FrameHeader, PixelFormat};
 
 use super::frame_check;
-use super::pending::Ticket;
+use super::pending::{Stage, Ticket};
 use super::{read_by, Shared};
 use crate::connection::MessageReader;
 use crate::legacy::{self, LegacyImage};
@@ -37,6 +37,10 @@ pub(super) async fn serve<R: AsyncRead + Unpin + Send>(
     let first = read_by(deadline, config.hello_timeout, async {
         let max = config.max_message;
         let len = reader.announced("legacy message", max, |_| Ok(max)).await?;
+        // `announced` returned, so the peer sent a byte past its 4-byte
+        // length prefix, which the cheapest junk never does: from now on it
+        // is dropped after the silent connections, like a native hello.
+        ticket.advance(Stage::SaidHello);
         // Room in the shared budget first, then the body.
         let room = u32::try_from(len + vigie_core::pack::HEADER_LEN).unwrap_or(u32::MAX);
         let _room = shared

@@ -10,7 +10,8 @@
 //! server makes room by dropping the *oldest* one, not the newcomer: a real
 //! camera says hello within milliseconds of connecting, so the oldest is the
 //! one least likely to be a camera. Connections that already said a valid
-//! hello go last: the oldest connection that said nothing is dropped first.
+//! hello (or, for a legacy peer, sent more than a length prefix) go last:
+//! the oldest connection that said nothing is dropped first.
 //! A connection leaves the pool when it sends its first valid frame, and
 //! from then on it is a camera, which no newcomer can push out.
 
@@ -24,7 +25,8 @@ use tokio_util::sync::CancellationToken;
 pub(super) enum Stage {
     /// Connected; no valid hello (or legacy first frame) yet.
     Connected,
-    /// A native hello was accepted; no frame yet.
+    /// A native hello was accepted, or a legacy peer sent more than its
+    /// length prefix; no frame yet.
     SaidHello,
 }
 

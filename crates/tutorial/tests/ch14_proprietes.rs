@@ -1,4 +1,4 @@
-//! Chapitre 13 : un test de propriétés. Au lieu de quelques exemples choisis
+//! Chapitre 14 : un test de propriétés. Au lieu de quelques exemples choisis
 //! à la main, proptest fabrique des centaines de listes de messages et de
 //! façons de couper le flux, et réduit tout échec au plus petit cas qui
 //! échoue encore.

@@ -1,4 +1,4 @@
-//! Chapitre 13 : un simulacre (mock) fait par mockall. Il joue une caméra
+//! Chapitre 14 : un simulacre (mock) fait par mockall. Il joue une caméra
 //! dont on dicte chaque réponse, pour vérifier comment le `Pipeline` réagit
 //! à une panne, sans webcam et sans attendre qu'un câble se débranche.
 

@@ -1,4 +1,4 @@
-//! Chapitre 14, aller plus loin : le format du client Python d'origine
+//! Chapitre 15, aller plus loin : le format du client Python d'origine
 //! envoyé à un serveur vigie, une première idée de détection de mouvement,
 //! puis le vrai détecteur de vigie sur les scènes de la mire.
 

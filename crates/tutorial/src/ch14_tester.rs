@@ -1,4 +1,4 @@
-//! Chapitre 13, tester sans caméra : une fausse caméra « en carton » qui
+//! Chapitre 14, tester sans caméra : une fausse caméra « en carton » qui
 //! tombe en panne exprès, et la mire dessinée en caractères, pour comparer
 //! des images dans un test.
 

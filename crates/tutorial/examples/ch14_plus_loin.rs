@@ -1,8 +1,0 @@
-//! Chapitre 14 : le client du rapport face au serveur de vigie, et le
-//! mouvement.
-//!
-//! `cargo run -p vigie-tutorial --example ch14_plus_loin`
-
-fn main() -> anyhow::Result<()> {
-    vigie_tutorial::ch14_plus_loin::run(&mut std::io::stdout())
-}
