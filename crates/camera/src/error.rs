@@ -4,19 +4,39 @@
 pub enum CameraError {
     /// No camera at this index.
     #[error("no camera with index {index}: {available}")]
-    NoDevice { index: u32, available: String },
+    NoDevice {
+        /// The webcam index asked for.
+        index: u32,
+        /// The webcams this machine has, listed for the message.
+        available: String,
+    },
 
     /// The camera exists but another program is using it.
     #[error("camera {index} is busy (another program is using it?): {detail}")]
-    Busy { index: u32, detail: String },
+    Busy {
+        /// The webcam index asked for.
+        index: u32,
+        /// What the camera layer said.
+        detail: String,
+    },
 
     /// The operating system refused access to the camera.
     #[error("permission denied for camera {index}: {hint}")]
-    PermissionDenied { index: u32, hint: String },
+    PermissionDenied {
+        /// The webcam index asked for.
+        index: u32,
+        /// What to try (a group to join, a setting to change).
+        hint: String,
+    },
 
     /// The camera cannot give what was asked (size, format, rate).
     #[error("camera cannot deliver {requested}: {detail}")]
-    Unsupported { requested: String, detail: String },
+    Unsupported {
+        /// What was asked for (size, rate or format).
+        requested: String,
+        /// What the camera layer said.
+        detail: String,
+    },
 
     /// The camera went away while streaming (unplugged, driver reset).
     #[error("camera disconnected: {0}")]

@@ -33,9 +33,13 @@ use vigie_core::{Frame, PixelFormat};
 /// how many frames per second it is meant to give.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CameraInfo {
+    /// The camera's name, as the server shows it.
     pub name: String,
+    /// Width of its frames, in pixels.
     pub width: u32,
+    /// Height of its frames, in pixels.
     pub height: u32,
+    /// The pixel format its frames come in.
     pub format: PixelFormat,
     /// Frames per second the camera is set up for (its nominal rate; the
     /// real rate is measured by whoever receives the frames).

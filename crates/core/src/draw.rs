@@ -103,10 +103,12 @@ impl<'a> Canvas<'a> {
         })
     }
 
+    /// Width of the picture, in pixels.
     pub fn width(&self) -> u32 {
         self.width as u32
     }
 
+    /// Height of the picture, in pixels.
     pub fn height(&self) -> u32 {
         self.height as u32
     }

@@ -12,31 +12,56 @@ pub enum Error {
     #[error(
         "a frame of {width}×{height} pixels is not allowed: each side must be between 1 and {max}"
     )]
-    InvalidSize { width: u32, height: u32, max: u32 },
+    InvalidSize {
+        /// The width given, in pixels.
+        width: u32,
+        /// The height given, in pixels.
+        height: u32,
+        /// The largest allowed.
+        max: u32,
+    },
 
     /// A raw frame whose payload does not hold exactly width × height × channels bytes.
     #[error(
         "a {format} frame of {width}×{height} needs {expected} bytes of payload, got {actual}"
     )]
     PayloadLength {
+        /// The pixel format of the frame.
         format: PixelFormat,
+        /// The width given, in pixels.
         width: u32,
+        /// The height given, in pixels.
         height: u32,
+        /// The length that format and size need, in bytes.
         expected: usize,
+        /// The length found, in bytes.
         actual: usize,
     },
 
     /// A JPEG frame whose payload does not start with the SOI marker.
     #[error("a JPEG payload must start with the SOI marker FF D8, it starts with {found}")]
-    NotJpeg { found: String },
+    NotJpeg {
+        /// What the first bytes look like.
+        found: String,
+    },
 
     /// The camera name is empty or too long.
     #[error("a camera name must be 1 to {max} bytes long, got {len}")]
-    InvalidName { len: usize, max: usize },
+    InvalidName {
+        /// The length found, in bytes.
+        len: usize,
+        /// The largest allowed.
+        max: usize,
+    },
 
     /// A serialized frame longer than the decoder accepts.
     #[error("a serialized frame of {len} bytes is above the limit of {limit} bytes")]
-    SerializedTooLarge { len: usize, limit: usize },
+    SerializedTooLarge {
+        /// The length found, in bytes.
+        len: usize,
+        /// The largest allowed, in bytes.
+        limit: usize,
+    },
 
     /// Bytes that are not a serialized frame.
     #[error("malformed serialized frame: {0}")]
@@ -52,7 +77,12 @@ pub enum Error {
 
     /// A length prefix above the configured maximum: rejected before any allocation.
     #[error("a message announces {len} bytes, above the maximum of {max} bytes")]
-    MessageTooLarge { len: u64, max: usize },
+    MessageTooLarge {
+        /// The length found, in bytes.
+        len: u64,
+        /// The largest allowed.
+        max: usize,
+    },
 
     /// A JPEG quality outside 1..=100.
     #[error("JPEG quality must be between 1 and 100, got {0}")]
@@ -69,7 +99,9 @@ pub enum Error {
     /// An operation that does not apply to this pixel format.
     #[error("cannot {operation} a {format} frame")]
     UnsupportedFormat {
+        /// What was attempted.
         operation: &'static str,
+        /// The pixel format of the frame.
         format: PixelFormat,
     },
 

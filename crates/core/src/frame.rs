@@ -156,26 +156,32 @@ impl Frame {
         (self.header, self.payload)
     }
 
+    /// The name of the camera that took the frame.
     pub fn camera(&self) -> &str {
         &self.header.camera
     }
 
+    /// The frame's number, counted by its camera from 0.
     pub fn sequence(&self) -> u64 {
         self.header.sequence
     }
 
+    /// When the camera captured it, in µs since the Unix epoch (the camera's clock).
     pub fn captured_at_us(&self) -> u64 {
         self.header.captured_at_us
     }
 
+    /// Width in pixels.
     pub fn width(&self) -> u32 {
         self.header.width
     }
 
+    /// Height in pixels.
     pub fn height(&self) -> u32 {
         self.header.height
     }
 
+    /// How the payload encodes the pixels.
     pub fn format(&self) -> PixelFormat {
         self.header.format
     }

@@ -57,6 +57,7 @@ pub struct Resizer {
 }
 
 impl Resizer {
+    /// A resizer with empty scratch buffers.
     pub fn new() -> Resizer {
         Resizer::default()
     }

@@ -19,6 +19,12 @@ pub mod stats;
 pub mod tap;
 
 pub use origin::Origin;
+
+/// The TCP port cameras connect to unless told otherwise (the report's
+/// port). The socket layer listens and dials on it (`vigie_net::DEFAULT_PORT`
+/// is this constant); the hub holds it so that the pages that show "waiting
+/// for cameras on port 8485" need not depend on the socket layer.
+pub const DEFAULT_PORT: u16 = 8485;
 pub use registry::{
     CameraHandle, CameraState, CameraView, Consumer, Lifecycle, RegisterError, Registry,
     Surveillance,

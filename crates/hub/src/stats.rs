@@ -72,6 +72,7 @@ pub struct StatsView {
     /// Capture-to-arrival latency, median and 99th percentile, when the
     /// frames carry a capture time.
     pub latency_p50: Option<Duration>,
+    /// The 99th percentile of the same latencies.
     pub latency_p99: Option<Duration>,
     /// Frames received since the camera connected for the first time.
     pub frames: u64,

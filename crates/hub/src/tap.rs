@@ -42,9 +42,19 @@ use vigie_core::Frame;
 #[derive(Debug, Clone)]
 pub enum Arrival {
     /// A frame, received at `at_us` (server clock, µs since the Unix epoch).
-    Frame { frame: Frame, at_us: u64 },
+    Frame {
+        /// The frame.
+        frame: Frame,
+        /// When, on the server's clock (µs since the Unix epoch).
+        at_us: u64,
+    },
     /// The camera disconnected at `at_us`.
-    Gone { camera: String, at_us: u64 },
+    Gone {
+        /// The camera's name.
+        camera: String,
+        /// When, on the server's clock (µs since the Unix epoch).
+        at_us: u64,
+    },
 }
 
 impl Arrival {

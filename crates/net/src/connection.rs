@@ -131,6 +131,7 @@ pub struct MessageWriter<W> {
 }
 
 impl<W: AsyncWrite + Unpin> MessageWriter<W> {
+    /// A writer on `inner`.
     pub fn new(inner: W) -> MessageWriter<W> {
         MessageWriter {
             inner,
@@ -145,12 +146,14 @@ impl<W: AsyncWrite + Unpin> MessageWriter<W> {
         Ok(())
     }
 
+    /// Encodes and sends one client message.
     pub async fn send_client(&mut self, msg: &ClientMessage) -> Result<(), Error> {
         self.buf.clear();
         protocol::encode_client(msg, &mut self.buf)?;
         self.flush_buf().await
     }
 
+    /// Encodes and sends one server message.
     pub async fn send_server(&mut self, msg: &ServerMessage) -> Result<(), Error> {
         self.buf.clear();
         protocol::encode_server(msg, &mut self.buf)?;

@@ -24,16 +24,22 @@ pub enum Error {
     /// length prefix (and tag), before its body was read.
     #[error("{what} too large: {len} bytes announced, at most {max} allowed")]
     TooLarge {
+        /// What was too large.
         what: &'static str,
+        /// Its length, in bytes.
         len: usize,
+        /// The largest accepted, in bytes.
         max: usize,
     },
 
     /// A picture larger than the server takes, by its own header.
     #[error("a {width}×{height} picture is above the server's limit of {max_pixels} pixels")]
     PictureTooLarge {
+        /// The picture's width, as the JPEG says.
         width: u32,
+        /// The picture's height, as the JPEG says.
         height: u32,
+        /// The largest picture accepted, in pixels.
         max_pixels: u64,
     },
 
@@ -60,8 +66,10 @@ pub enum Error {
     /// The host name could not be resolved.
     #[error("cannot resolve {host:?}: {source}")]
     Resolve {
+        /// The server as given.
         host: String,
         #[source]
+        /// Why it failed.
         source: io::Error,
     },
 
@@ -81,8 +89,11 @@ pub enum Error {
     /// The client has no token for this server and camera, and no code.
     #[error("not paired: camera {camera:?} has no token for {server} in {state}; pair it once with `vigie client --server HOST --pair CODE` (the server prints the code)")]
     NotPaired {
+        /// `host:port`.
         server: String,
+        /// The camera's name.
         camera: String,
+        /// The client's state directory.
         state: String,
     },
 

@@ -34,4 +34,6 @@ pub mod wire;
 
 pub use error::Error;
 pub use server::{ServerConfig, ServerTrust};
+/// The TCP port a server listens on and a client dials when none is given.
+pub use vigie_hub::DEFAULT_PORT;
 pub use wire::Protocol;

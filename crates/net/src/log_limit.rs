@@ -48,11 +48,13 @@ struct Window {
 /// How many lines of one kind a window held, beyond those printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// The kind of warning.
     pub kind: Kind,
     /// Every line of the window, printed or not.
     pub count: u64,
     /// Those that were not printed one by one.
     pub suppressed: u64,
+    /// The time the count covers.
     pub window: Duration,
 }
 

@@ -99,7 +99,9 @@ pub struct Hello {
     pub camera: String,
     /// The size and format of the frames it will send.
     pub width: u32,
+    /// Frame height in pixels.
     pub height: u32,
+    /// The pixel format of its frames.
     pub format: PixelFormat,
     /// The frame rate it aims for.
     pub fps: f32,
@@ -132,15 +134,28 @@ pub struct Accept {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[non_exhaustive]
 pub enum Refusal {
+    /// The client speaks another version of the protocol.
     #[error("protocol version mismatch: the client speaks {client}, the server speaks {server}")]
-    VersionMismatch { client: u16, server: u16 },
+    VersionMismatch {
+        /// The client's version.
+        client: u16,
+        /// The server's version.
+        server: u16,
+    },
     #[error("a camera named {0:?} is already connected")]
+    /// Another connected camera has this name.
     NameInUse(String),
+    /// The server has as many cameras as it takes.
     #[error("the server is full ({max} cameras)")]
-    ServerFull { max: u32 },
+    ServerFull {
+        /// How many it takes.
+        max: u32,
+    },
     #[error("bad or missing token")]
+    /// The camera's pairing token is missing or wrong.
     BadToken,
     #[error("invalid hello: {0}")]
+    /// The hello does not describe a camera vigie can take (why, in words).
     InvalidHello(String),
     /// Refused by the trust rules: not paired, wrong code, revoked, …
     #[error("{0}")]
@@ -188,12 +203,16 @@ impl Refusal {
 /// A message from a camera client.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClientMessage {
+    /// The first message: who the camera is.
     Hello(Hello),
+    /// A picture.
     Frame(Frame),
     /// Carries the client's clock, in µs since the epoch.
     Heartbeat {
+        /// When it was sent, µs since the Unix epoch (sender's clock).
         sent_at_us: u64,
     },
+    /// The camera leaves on purpose (not a lost connection).
     Goodbye,
     /// Inside TLS only: pair this camera.
     Pair(PairRequest),
@@ -202,13 +221,18 @@ pub enum ClientMessage {
 /// A message from the server.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServerMessage {
+    /// The camera is taken.
     Accept(Accept),
+    /// The camera is refused, and why.
     Refuse(Refusal),
+    /// The server is still there.
     Heartbeat {
+        /// When it was sent, µs since the Unix epoch (sender's clock).
         sent_at_us: u64,
     },
     /// The answer to a pairing: the camera's token (base64url), sent once.
     Paired {
+        /// The token; the server keeps only its hash.
         token: String,
     },
 }

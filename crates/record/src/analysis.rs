@@ -54,6 +54,7 @@ pub fn detector_config(base: MotionConfig, analyses_per_second: f64) -> MotionCo
 /// A frame waiting for analysis.
 #[derive(Debug, Clone)]
 pub struct AnalysisJob {
+    /// The frame to analyse.
     pub frame: Frame,
     /// When the server received it.
     pub at_us: u64,
@@ -193,9 +194,18 @@ pub struct Analyser {
 /// Why a frame was not analysed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NotAnalysed {
+    /// The picture is larger than the analysis takes.
     #[error("a picture of {width}×{height} is larger than motion analysis decodes ({max} pixels)")]
-    TooLarge { width: u32, height: u32, max: u64 },
+    TooLarge {
+        /// Its width in pixels.
+        width: u32,
+        /// Its height in pixels.
+        height: u32,
+        /// The largest analysed, in pixels.
+        max: u64,
+    },
     #[error("{0}")]
+    /// The payload does not decode (why, in words).
     Invalid(String),
 }
 
@@ -205,6 +215,7 @@ impl Analyser {
         Analyser::with_max_pixels(config, MAX_ANALYSIS_PIXELS)
     }
 
+    /// An analyser that refuses pictures above `max_pixels`.
     pub fn with_max_pixels(config: MotionConfig, max_pixels: u64) -> Analyser {
         Analyser {
             config,

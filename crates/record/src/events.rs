@@ -22,9 +22,11 @@ pub const RUNNING_FILE: &str = "events-running.json";
 /// length; each gets its line (and its file and thumbnail) when it closes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventRecord {
+    /// The camera's name.
     pub camera: String,
     /// RFC 3339 in UTC, to the millisecond: `2026-11-24T10:00:00.123Z`.
     pub start: String,
+    /// When the event ended (RFC 3339).
     pub end: String,
     /// The highest motion score of the event (fraction of changed pixels).
     pub peak: f32,
@@ -49,6 +51,7 @@ pub struct EventRecord {
 /// are already in the journal; the current one is being written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunningEvent {
+    /// The camera's name.
     pub camera: String,
     /// When the event started, RFC 3339 (as [`EventRecord::start`]).
     pub start: String,

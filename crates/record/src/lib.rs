@@ -17,6 +17,7 @@
 //! | deleting the oldest files when the disk budget is spent | [`retention`] |
 //! | the state machine that decides when a file opens and closes | [`Recorder`] |
 //! | motion analysis beside it, fair to every camera | [`analysis`] |
+//! | the recording and analysis loops the server's threads run | [`surveillance`] |
 //!
 //! Two rules shape the whole crate:
 //!
@@ -28,7 +29,9 @@
 //!   [`store::Storage`] trait, so tests can play an hour of video in a
 //!   millisecond and simulate a full disk without filling one.
 
+use std::fmt;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 pub mod analysis;
@@ -40,6 +43,7 @@ mod recorder;
 pub mod retention;
 pub mod ring;
 pub mod store;
+pub mod surveillance;
 
 pub use recorder::Recorder;
 
@@ -52,11 +56,49 @@ pub enum RecordMode {
     Motion,
 }
 
+impl RecordMode {
+    /// Every mode, in the order of [`RecordMode::NAMES`].
+    pub const ALL: [RecordMode; 2] = [RecordMode::Motion, RecordMode::Continuous];
+    /// The names accepted by [`str::parse`], for a command-line flag.
+    pub const NAMES: [&'static str; 2] = ["motion", "continuous"];
+
+    /// The name of this mode, as parsed and displayed.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordMode::Motion => "motion",
+            RecordMode::Continuous => "continuous",
+        }
+    }
+}
+
+impl fmt::Display for RecordMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for RecordMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<RecordMode, String> {
+        RecordMode::ALL
+            .into_iter()
+            .find(|mode| mode.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!(
+                    "unknown recording mode {s:?}: expected one of {}",
+                    RecordMode::NAMES.join(", ")
+                )
+            })
+    }
+}
+
 /// Where and how to record. [`RecordConfig::new`] gives the defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordConfig {
     /// The recordings directory (`--record DIR`).
     pub dir: PathBuf,
+    /// Motion events only, or everything.
     pub mode: RecordMode,
     /// How much video before an event starts goes in its file (3 s).
     pub pre_roll: Duration,
@@ -76,6 +118,7 @@ pub struct RecordConfig {
 }
 
 impl RecordConfig {
+    /// The defaults for recording into `dir` in `mode`.
     pub fn new(dir: impl Into<PathBuf>, mode: RecordMode) -> RecordConfig {
         RecordConfig {
             dir: dir.into(),
@@ -114,14 +157,24 @@ pub struct RecordingStatus {
 #[non_exhaustive]
 pub enum RecordError {
     #[error("{}: {source}", path.display())]
+    /// Reading or writing a file failed.
     Io {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why.
         source: std::io::Error,
     },
+    /// A file that is not a Matroska file vigie wrote.
     #[error("{} is not a Matroska file: {reason}", path.display())]
-    NotMatroska { path: PathBuf, reason: String },
+    NotMatroska {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     #[error("cannot JPEG-encode the frame: {0}")]
+    /// A picture could not be encoded.
     Encode(#[from] vigie_core::Error),
 }
 

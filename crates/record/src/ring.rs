@@ -20,8 +20,11 @@ use bytes::Bytes;
 pub struct Buffered {
     /// When it was received, µs since the epoch.
     pub at_us: u64,
+    /// Width in pixels.
     pub width: u32,
+    /// Height in pixels.
     pub height: u32,
+    /// The JPEG file.
     pub jpeg: Bytes,
     /// Its motion score, if it was analysed.
     pub score: Option<f32>,
@@ -37,6 +40,7 @@ pub struct PreRoll {
 }
 
 impl PreRoll {
+    /// A pre-roll keeping `duration_us` of frames, at most `max_bytes`.
     pub fn new(duration_us: u64, max_bytes: usize) -> PreRoll {
         PreRoll {
             frames: VecDeque::new(),
@@ -73,10 +77,12 @@ impl PreRoll {
         self.bytes
     }
 
+    /// Frames held.
     pub fn len(&self) -> usize {
         self.frames.len()
     }
 
+    /// No frame held.
     pub fn is_empty(&self) -> bool {
         self.frames.is_empty()
     }

@@ -28,13 +28,16 @@ pub struct FileId(pub u64);
 /// A recording or thumbnail found on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredFile {
+    /// The file.
     pub path: PathBuf,
+    /// Its size in bytes.
     pub bytes: u64,
 }
 
 /// The disk operations the recorder needs, and nothing more.
 #[cfg_attr(test, mockall::automock)]
 pub trait Storage: Send {
+    /// Creates `path` and its parents, if missing.
     fn create_dir_all(&mut self, path: &Path) -> io::Result<()>;
     /// Creates a file that must not exist yet (`AlreadyExists` if it does).
     fn create_new(&mut self, path: &Path) -> io::Result<FileId>;
@@ -42,7 +45,9 @@ pub trait Storage: Send {
     fn append(&mut self, file: FileId, bytes: &[u8]) -> io::Result<()>;
     /// Overwrites bytes at `offset` (the Duration of a finished file).
     fn patch(&mut self, file: FileId, offset: u64, bytes: &[u8]) -> io::Result<()>;
+    /// Flushes and closes `file`.
     fn close(&mut self, file: FileId) -> io::Result<()>;
+    /// Deletes the file at `path`.
     fn delete(&mut self, path: &Path) -> io::Result<()>;
     /// The `.mkv` and `.jpg` files of `DIR/<camera>/<day>/`.
     fn list_recordings(&mut self, dir: &Path) -> io::Result<Vec<StoredFile>>;
@@ -63,6 +68,7 @@ pub struct FsStorage {
 }
 
 impl FsStorage {
+    /// The real file system.
     pub fn new() -> FsStorage {
         FsStorage::default()
     }

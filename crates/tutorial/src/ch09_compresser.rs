@@ -11,6 +11,7 @@ use crate::MORNING_US;
 /// Ce que la compression a donné pour une qualité.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trial {
+    /// Qualité JPEG, de 1 à 100.
     pub quality: u8,
     /// Taille du fichier JPEG, en octets.
     pub bytes: usize,

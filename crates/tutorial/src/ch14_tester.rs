@@ -17,6 +17,7 @@ pub struct CardboardCamera {
 }
 
 impl CardboardCamera {
+    /// Une caméra en carton toute neuve.
     pub fn new() -> CardboardCamera {
         CardboardCamera { sequence: 0 }
     }

@@ -7,12 +7,10 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use anyhow::bail;
-use tokio_util::sync::CancellationToken;
 use vigie_camera::{Scene, TestPattern};
 use vigie_core::motion::{MotionConfig, MotionDetector, MotionEvent};
 use vigie_core::{jpeg, pack, Frame, PixelFormat};
-use vigie_hub::Lifecycle;
-use vigie_hub::{CameraState, Registry};
+use vigie_hub::CameraState;
 use vigie_net::legacy;
 use vigie_net::{server, ServerConfig};
 
@@ -108,21 +106,19 @@ fn send_like_the_report(
 // ANCHOR_END: client_du_rapport
 
 async fn legacy_client(out: &mut dyn Write) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    let registry = Registry::new(16, Lifecycle::default());
-    let stop = CancellationToken::new();
-    let server = tokio::spawn(server::run(
-        listener,
+    // Un serveur sur un port de loopback libre, avec un registre neuf
+    // (chapitre 10 montre ce qu'il y a dedans).
+    let server = server::spawn_local(
         ServerConfig {
             // Protocole en clair, le temps de ce chapitre : voir « Chiffrer et authentifier ».
             insecure: true,
             allow_legacy: true, // le format du rapport : ni chiffré ni authentifié
             ..ServerConfig::default()
         },
-        registry.clone(),
-        stop.clone(),
-    ));
+        16,
+    )
+    .await?;
+    let (address, registry) = (server.addr, server.registry.clone());
     // Le client du rapport est « bloquant » : il a son propre fil d'exécution.
     tokio::task::spawn_blocking(move || send_like_the_report(address, 3))
         .await??;
@@ -152,8 +148,7 @@ async fn legacy_client(out: &mut dyn Write) -> anyhow::Result<()> {
         view.stats.frames
     )?;
     // ANCHOR_END: nom_legacy
-    stop.cancel();
-    server.await?;
+    server.stop().await;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use vigie_camera::TestPattern;
-use vigie_viewer::compose::{compose, Composer, Picture, Scene, Tile, TileState, ViewMode};
+use vigie_viewer::compose::{compose, Composer, Picture, Screen, Tile, TileState, ViewMode};
 
 fn tiles(n: usize) -> Vec<Tile> {
     (0..n)
@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
         let mut frame = vec![0u8; w as usize * h as usize * 4];
         for n in [1, 4, 9] {
             let tiles = tiles(n);
-            let scene = Scene {
+            let scene = Screen {
                 tiles: &tiles,
                 mode: ViewMode::Grid,
                 listen_port: 8485,

@@ -39,14 +39,15 @@ pub struct Shared {
 }
 
 /// Starts the decoder thread. It calls `wake` after each round of decoding
-/// and stops when `stop` is cancelled or `wake` returns false.
+/// and stops when `stop` is cancelled or `wake` returns false. A thread the
+/// system cannot start is an error, not a panic.
 pub fn spawn(
     registry: Registry,
     shared: Arc<Shared>,
     runtime: Handle,
     stop: CancellationToken,
     wake: impl Fn() -> bool + Send + 'static,
-) -> JoinHandle<()> {
+) -> std::io::Result<JoinHandle<()>> {
     thread::Builder::new()
         .name("vigie-decode".into())
         .spawn(move || {
@@ -110,5 +111,4 @@ pub fn spawn(
                 }
             }
         })
-        .expect("spawning the decoder thread")
 }

@@ -15,9 +15,13 @@ use winit::keyboard::{Key, NamedKey};
 pub enum Action {
     /// Show camera number `n` (0-based) alone.
     Solo(usize),
+    /// Show every camera in the grid.
     Grid,
+    /// Enter or leave fullscreen.
     ToggleFullscreen,
+    /// Save the window as a PNG file.
     Screenshot,
+    /// Close the window.
     Quit,
 }
 

@@ -29,6 +29,9 @@ pub enum ViewerError {
     /// The window system refused to start.
     #[error("cannot start the window system: {0}")]
     EventLoop(String),
+    /// The picture decoding thread could not start.
+    #[error("cannot start the decoder thread: {0}")]
+    Thread(String),
     /// The window could not be created.
     #[error("cannot open a window: {0}")]
     Window(String),

@@ -21,7 +21,7 @@ use winit::event::{ElementState, StartCause, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop};
 use winit::window::{Fullscreen, Window, WindowId};
 
-use crate::compose::{Composer, Scene, ViewMode};
+use crate::compose::{Composer, Screen, ViewMode};
 use crate::decode::{self, Shared};
 use crate::keys::{self, Action};
 use crate::{scene, ViewerError};
@@ -32,6 +32,7 @@ const CAPTION_PERIOD: Duration = Duration::from_millis(500);
 /// What the window needs to know besides the cameras.
 #[derive(Debug, Clone)]
 pub struct ViewerOptions {
+    /// The window's title.
     pub title: String,
     /// The port cameras connect to, shown on the empty screen.
     pub listen_port: u16,
@@ -70,7 +71,8 @@ pub fn run(
         runtime.clone(),
         decoder_stop.clone(),
         move || proxy.send_event(Wake::Frames).is_ok(),
-    );
+    )
+    .map_err(|e| ViewerError::Thread(e.to_string()))?;
     let proxy = event_loop.create_proxy();
     let watch_stop = stop.clone();
     runtime.spawn(async move {
@@ -163,7 +165,7 @@ impl App {
                 .unwrap_or_else(|p| p.into_inner());
             scene::tiles(&views, &pictures)
         };
-        let scene = Scene {
+        let scene = Screen {
             tiles: &tiles,
             mode: self.mode,
             listen_port: self.options.listen_port,

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use vigie_camera::TestPattern;
 use vigie_core::png;
-use vigie_viewer::compose::{compose, Picture, Scene, Tile, TileState, ViewMode};
+use vigie_viewer::compose::{compose, Picture, Screen, Tile, TileState, ViewMode};
 
 // 2026-11-24 08:30:00.250 UTC
 const MORNING_US: u64 = 1_795_509_000_250_000;
@@ -53,7 +53,7 @@ fn render(
     addresses: &[String],
 ) -> Vec<u8> {
     let mut frame = vec![0u8; width as usize * height as usize * 4];
-    let scene = Scene {
+    let scene = Screen {
         tiles,
         mode,
         listen_port: 8485,

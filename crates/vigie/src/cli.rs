@@ -4,10 +4,11 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use anyhow::{anyhow, bail};
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-/// The port of the report, kept as vigie's default.
-pub const DEFAULT_PORT: u16 = 8485;
+use vigie_net::{Protocol, DEFAULT_PORT};
+use vigie_record::RecordMode;
 
 /// vigie: video surveillance on a local network.
 ///
@@ -32,6 +33,20 @@ pub enum Command {
     Cameras,
     /// Measure frames per second, CPU per frame and latency over loopback.
     Bench(crate::bench::BenchArgs),
+}
+
+impl Command {
+    /// The subcommand's name, as typed and as error messages begin
+    /// (`vigie server: ...`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Server(_) => "server",
+            Command::Client(_) => "client",
+            Command::Demo(_) => "demo",
+            Command::Cameras => "cameras",
+            Command::Bench(_) => "bench",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -94,7 +109,9 @@ pub struct SurveillanceArgs {
 
     /// `motion`: one file per motion event, with pre- and post-roll;
     /// `continuous`: everything, in segments of --segment-minutes.
-    #[arg(long, value_enum, default_value_t = RecordMode::Motion, requires = "record")]
+    #[arg(long, default_value_t = RecordMode::Motion, requires = "record",
+          value_parser = clap::builder::PossibleValuesParser::new(RecordMode::NAMES)
+              .try_map(|s| s.parse::<RecordMode>()))]
     pub record_mode: RecordMode,
 
     /// Seconds kept before a motion event starts, in memory.
@@ -152,23 +169,17 @@ pub struct SurveillanceArgs {
     pub motion_masks: Vec<vigie_core::motion::Mask>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RecordMode {
-    Motion,
-    Continuous,
-}
-
 /// `0,0,1,0.1` → a rectangle; `0,0;1,0;0.5,1` → a polygon.
-pub fn parse_mask(s: &str) -> Result<vigie_core::motion::Mask, String> {
+pub fn parse_mask(s: &str) -> anyhow::Result<vigie_core::motion::Mask> {
     use vigie_core::motion::Mask;
-    let numbers = |part: &str| -> Result<Vec<f32>, String> {
+    let numbers = |part: &str| -> anyhow::Result<Vec<f32>> {
         part.split(',')
             .map(|n| {
                 n.trim()
                     .parse::<f32>()
                     .ok()
                     .filter(|x| (0.0..=1.0).contains(x))
-                    .ok_or_else(|| format!("{n:?} in {s:?} is not a fraction between 0 and 1"))
+                    .ok_or_else(|| anyhow!("{n:?} in {s:?} is not a fraction between 0 and 1"))
             })
             .collect()
     };
@@ -177,11 +188,11 @@ pub fn parse_mask(s: &str) -> Result<vigie_core::motion::Mask, String> {
             .split(';')
             .map(|p| match numbers(p)?.as_slice() {
                 [x, y] => Ok((*x, *y)),
-                _ => Err(format!("{p:?} in {s:?} is not a point X,Y")),
+                _ => Err(anyhow!("{p:?} in {s:?} is not a point X,Y")),
             })
             .collect::<Result<Vec<_>, _>>()?;
         if points.len() < 3 {
-            return Err(format!("the polygon {s:?} needs at least 3 points"));
+            bail!("the polygon {s:?} needs at least 3 points");
         }
         return Ok(Mask::Polygon(points));
     }
@@ -192,9 +203,9 @@ pub fn parse_mask(s: &str) -> Result<vigie_core::motion::Mask, String> {
             w: *w,
             h: *h,
         }),
-        _ => Err(format!(
-            "{s:?} is not a zone: use X,Y,W,H (a rectangle) or X1,Y1;X2,Y2;X3,Y3 (a polygon)"
-        )),
+        _ => {
+            bail!("{s:?} is not a zone: use X,Y,W,H (a rectangle) or X1,Y1;X2,Y2;X3,Y3 (a polygon)")
+        }
     }
 }
 
@@ -229,13 +240,13 @@ pub enum HttpAddr {
     At(SocketAddr),
 }
 
-fn parse_http(s: &str) -> Result<HttpAddr, String> {
+fn parse_http(s: &str) -> anyhow::Result<HttpAddr> {
     if s.eq_ignore_ascii_case("off") {
         return Ok(HttpAddr::Off);
     }
     s.parse()
         .map(HttpAddr::At)
-        .map_err(|_| format!("{s:?} is not an address such as 127.0.0.1:8080, nor `off`"))
+        .map_err(|_| anyhow!("{s:?} is not an address such as 127.0.0.1:8080, nor `off`"))
 }
 
 #[derive(Debug, Args)]
@@ -273,7 +284,9 @@ pub struct ClientArgs {
     pub frames: Option<u64>,
 
     /// Wire protocol: vigie's own, or the report's original Python format.
-    #[arg(long, value_enum, default_value_t = Protocol::Native)]
+    #[arg(long, default_value_t = Protocol::Native,
+          value_parser = clap::builder::PossibleValuesParser::new(Protocol::NAMES)
+              .try_map(|s| s.parse::<Protocol>()))]
     pub protocol: Protocol,
 
     /// Send one captured frame in N, like the report's client.
@@ -325,18 +338,13 @@ pub struct DemoArgs {
     pub http: HttpArgs,
 }
 
+/// How a camera client's pixels travel (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum WireFormat {
+    /// Compressed: JPEG at `--quality`.
     Jpeg,
+    /// Uncompressed RGB, 3 bytes a pixel.
     Raw,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Protocol {
-    /// vigie's protocol: a hello, then length-prefixed bincode frames.
-    Native,
-    /// The report's format: length-prefixed pickles of numpy JPEG arrays.
-    Legacy,
 }
 
 #[cfg(test)]
@@ -367,17 +375,17 @@ mod tests {
     fn masks_are_rectangles_or_polygons_of_fractions() {
         use vigie_core::motion::Mask;
         assert_eq!(
-            parse_mask("0,0,1,0.1"),
-            Ok(Mask::Rect {
+            parse_mask("0,0,1,0.1").unwrap(),
+            Mask::Rect {
                 x: 0.0,
                 y: 0.0,
                 w: 1.0,
                 h: 0.1
-            })
+            }
         );
         assert_eq!(
-            parse_mask("0,0; 1,0 ;0.5,1"),
-            Ok(Mask::Polygon(vec![(0.0, 0.0), (1.0, 0.0), (0.5, 1.0)]))
+            parse_mask("0,0; 1,0 ;0.5,1").unwrap(),
+            Mask::Polygon(vec![(0.0, 0.0), (1.0, 0.0), (0.5, 1.0)])
         );
         for bad in ["", "0,0,1", "0,0,2,1", "a,b,c,d", "0,0;1,1", "0,0;1;0,1"] {
             assert!(parse_mask(bad).is_err(), "{bad:?}");

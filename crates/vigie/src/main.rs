@@ -1,31 +1,60 @@
 //! The `vigie` command: one binary for the server, the camera client, the
-//! demo and the webcam list. Each subcommand lives in its own module; this
-//! file only parses the command line, sets up logging and maps errors to
-//! exit codes.
+//! demo, the benchmarks and the webcam list.
+//!
+//! Each subcommand lives in its own folder (`server/`, `client/`, `demo/`,
+//! `bench/`, `cameras/`); what `server` and `demo` share, the order in
+//! which a station starts and stops, is in `station/`. This file only parses
+//! the command line, sets up logging and turns the outcome into an exit
+//! code, in one place ([`exit_code`]):
+//!
+//! - success is 0;
+//! - a [`UsageError`] (the run could not start because of how it was asked:
+//!   a bad option, a missing feature, a port in use) is 2, the code clap uses
+//!   for its own usage errors;
+//! - any other error (something went wrong while running) is 1.
+
+#![allow(missing_docs)] // a binary: its documentation is `--help`
 
 mod bench;
 mod cameras;
 mod cli;
 mod client;
 mod demo;
-mod fd_budget;
-mod report;
-mod serve;
 mod server;
-mod source;
-mod surveillance;
+mod station;
 
+use std::fmt;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 
 use cli::{Cli, Command};
 
-/// Exit code for a run that could not start because of how it was asked
-/// (bad option, missing feature, port in use): the same code clap uses for
-/// usage errors.
+/// Exit code for a run that could not start because of how it was asked.
 const EXIT_USAGE: u8 = 2;
+
+/// Exit code for a run that failed while running.
+const EXIT_RUNTIME: u8 = 1;
+
+/// A failure caused by how vigie was asked to run, not by what happened
+/// while it ran: exit code 2. Anything else that ends a run is exit code 1.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// A usage error (exit code 2) saying `message`.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    UsageError(message.into()).into()
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -38,20 +67,59 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .init();
 
-    match cli.command {
+    let name = cli.command.name();
+    let outcome = match cli.command {
         Command::Cameras => cameras::run(),
         Command::Server(args) => server::run(args),
         Command::Client(args) => client::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Bench(args) => bench::run(args),
+    };
+    exit_code(name, outcome)
+}
+
+/// The one place where an outcome becomes an exit code: the error, if any,
+/// is printed on one line after `vigie NAME:`, and its kind picks the code.
+fn exit_code(name: &str, outcome: anyhow::Result<()>) -> ExitCode {
+    let Err(error) = outcome else {
+        return ExitCode::SUCCESS;
+    };
+    eprintln!("vigie {name}: {error:#}");
+    if error.chain().any(|cause| cause.is::<UsageError>()) {
+        ExitCode::from(EXIT_USAGE)
+    } else {
+        ExitCode::from(EXIT_RUNTIME)
     }
 }
 
 /// The async runtime the network code runs on.
-fn runtime() -> tokio::runtime::Runtime {
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("vigie")
         .build()
-        .expect("starting the tokio runtime")
+        .context("starting the tokio runtime")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_are_2_and_others_1_even_with_context() {
+        let code = |outcome| format!("{:?}", exit_code("test", outcome));
+        assert_eq!(code(Ok(())), format!("{:?}", ExitCode::SUCCESS));
+        assert_eq!(
+            code(Err(usage("bad option"))),
+            format!("{:?}", ExitCode::from(2))
+        );
+        assert_eq!(
+            code(Err(usage("bad option").context("web page"))),
+            format!("{:?}", ExitCode::from(2))
+        );
+        assert_eq!(
+            code(Err(anyhow::anyhow!("disk full"))),
+            format!("{:?}", ExitCode::from(1))
+        );
+    }
 }

@@ -139,7 +139,7 @@ impl Default for WebConfig {
         WebConfig {
             user: None,
             password: None,
-            listen_port_for_display: 8485,
+            listen_port_for_display: vigie_hub::DEFAULT_PORT,
             recordings: None,
             max_connections: MAX_CONNECTIONS,
             write_timeout: WRITE_TIMEOUT,

@@ -9,9 +9,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 use vigie_hub::{Lifecycle, Registry};
-use vigie_web::WebConfig;
 use vigie_trust::tls::{pinned_client_config, server_config, server_name};
 use vigie_trust::ServerIdentity;
+use vigie_web::WebConfig;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_is_served_over_tls_with_the_servers_certificate() {

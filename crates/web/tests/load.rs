@@ -25,7 +25,6 @@ use tokio_util::sync::CancellationToken;
 use vigie_camera::{Camera, CameraError, CameraInfo, Pipeline, TestPattern};
 use vigie_core::frame::now_us;
 use vigie_core::{Frame, FrameHeader, PixelFormat};
-use vigie_hub::Lifecycle;
 use vigie_hub::Registry;
 use vigie_net::client::{self, ClientConfig};
 use vigie_net::ServerConfig;
@@ -148,28 +147,31 @@ fn fifty_readers_sixteen_cameras_and_a_stalled_reader() {
         .enable_all()
         .build()
         .unwrap();
-    let shutdown = CancellationToken::new();
-    let registry = Registry::new(64, Lifecycle::default());
-    let (cameras_addr, http_addr, web) = server_rt.block_on(async {
-        let cameras = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addrs = (cameras.local_addr().unwrap(), http.local_addr().unwrap());
-        tokio::spawn(vigie_net::server::run(
-            cameras,
+    let (cameras_addr, http_addr, web, registry, shutdown) = server_rt.block_on(async {
+        let cameras = vigie_net::server::spawn_local(
             ServerConfig {
                 insecure: true,
                 ..ServerConfig::default()
             },
-            registry.clone(),
-            shutdown.clone(),
-        ));
+            64,
+        )
+        .await
+        .unwrap();
+        let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let http_addr = http.local_addr().unwrap();
         let web = tokio::spawn(vigie_web::serve(
             http,
-            registry.clone(),
+            cameras.registry.clone(),
             WebConfig::default(),
-            shutdown.clone(),
+            cameras.shutdown.clone(),
         ));
-        (addrs.0, addrs.1, web)
+        (
+            cameras.addr,
+            http_addr,
+            web,
+            cameras.registry,
+            cameras.shutdown,
+        )
     });
 
     let client_rt = tokio::runtime::Builder::new_multi_thread()

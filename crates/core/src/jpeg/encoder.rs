@@ -145,6 +145,7 @@ impl Encoder {
         Encoder::new(Backend::fastest()).expect("the fastest backend is always available")
     }
 
+    /// The library this encoder uses.
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -47,8 +47,11 @@ pub const DEFAULT_QUALITY: u8 = 90;
 /// A decoded picture: `width × height` pixels, three bytes each, RGB order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RgbImage {
+    /// Width in pixels.
     pub width: u32,
+    /// Height in pixels.
     pub height: u32,
+    /// The pixels, RGB8, row after row.
     pub pixels: Vec<u8>,
 }
 

@@ -21,8 +21,11 @@ use crate::{Error, Result};
 /// A decoded grey picture at full size, one byte per pixel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LumaImage {
+    /// Width in pixels.
     pub width: usize,
+    /// Height in pixels.
     pub height: usize,
+    /// One grey level per pixel, row after row.
     pub pixels: Vec<u8>,
 }
 

@@ -9,7 +9,18 @@
 /// frame's width and height (0.0 to 1.0), so it fits any resolution.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mask {
-    Rect { x: f32, y: f32, w: f32, h: f32 },
+    /// A rectangle: its top-left corner and its size.
+    Rect {
+        /// Left edge, as a fraction of the width.
+        x: f32,
+        /// Top edge, as a fraction of the height.
+        y: f32,
+        /// Width, as a fraction of the picture's width.
+        w: f32,
+        /// Height, as a fraction of the picture's height.
+        h: f32,
+    },
+    /// A polygon of three points or more, each (x, y) in fractions of the picture.
     Polygon(Vec<(f32, f32)>),
 }
 

@@ -62,6 +62,7 @@ pub struct MotionConfig {
     pub start_frames: u32,
     /// Frames below `min_area / 2` before an event ends.
     pub end_frames: u32,
+    /// Zones ignored by the detector (a clock, a tree in the wind).
     pub masks: Vec<Mask>,
 }
 
@@ -91,10 +92,13 @@ pub struct MotionUpdate {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+/// A change of state of the detector: motion starts, or ends.
 pub enum MotionEvent {
+    /// Motion started with this frame.
     Started,
     /// The event ended; `peak` is its highest score.
     Ended {
+        /// The highest score seen during the event.
         peak: f32,
     },
 }
@@ -118,6 +122,7 @@ pub struct MotionDetector {
 }
 
 impl MotionDetector {
+    /// A detector with `config`; it learns its background from the first frame.
     pub fn new(config: MotionConfig) -> MotionDetector {
         MotionDetector {
             config,

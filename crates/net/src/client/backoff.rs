@@ -8,12 +8,15 @@ use rand::Rng;
 /// ±25% so that many clients do not retry in lockstep.
 #[derive(Debug, Clone)]
 pub struct Backoff {
+    /// The first wait.
     pub initial: Duration,
+    /// The longest wait: doubling stops there.
     pub max: Duration,
     current: Duration,
 }
 
 impl Backoff {
+    /// Waits from `initial`, doubling up to `max`.
     pub fn new(initial: Duration, max: Duration) -> Backoff {
         Backoff {
             initial,

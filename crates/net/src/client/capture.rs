@@ -30,13 +30,14 @@ pub struct CaptureCounters {
 }
 
 /// Starts the capture thread. It stops when `stop` is cancelled or when
-/// nobody listens to the returned receiver any more.
+/// nobody listens to the returned receiver any more. A thread the system
+/// cannot start is an error, not a panic.
 pub fn spawn(
     mut camera: Box<dyn Camera>,
     fps: f64,
     every: u32,
     stop: CancellationToken,
-) -> (watch::Receiver<Option<Frame>>, Arc<CaptureCounters>) {
+) -> std::io::Result<(watch::Receiver<Option<Frame>>, Arc<CaptureCounters>)> {
     let (tx, rx) = watch::channel(None);
     let counters = Arc::new(CaptureCounters::default());
     let seen = counters.clone();
@@ -76,9 +77,8 @@ pub fn spawn(
                     next = now;
                 }
             }
-        })
-        .expect("spawning the capture thread");
-    (rx, counters)
+        })?;
+    Ok((rx, counters))
 }
 
 /// Sleeps for `d`, in short steps, returning early if `stop` is cancelled.

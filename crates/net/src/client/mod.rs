@@ -45,6 +45,7 @@ use crate::{legacy, tls, Error};
 pub struct ClientConfig {
     /// `HOST:PORT`; a bare `HOST` means port 8485.
     pub server: String,
+    /// Which wire format to speak (vigie's own by default).
     pub protocol: Protocol,
     /// Frames per second to capture.
     pub fps: f64,
@@ -67,6 +68,7 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// Default settings for sending to `server` (`HOST` or `HOST:PORT`).
     pub fn new(server: impl Into<String>) -> ClientConfig {
         ClientConfig {
             server: server.into(),
@@ -86,9 +88,13 @@ impl ClientConfig {
 /// What a client run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientSummary {
+    /// Frames the server received from this client.
     pub frames_sent: u64,
+    /// Frames the camera gave.
     pub frames_captured: u64,
+    /// Connections opened (more than one after a reconnection).
     pub connections: u64,
+    /// Captures that failed.
     pub camera_errors: u64,
 }
 
@@ -111,7 +117,7 @@ pub async fn run(
     let info = camera.info();
     let stop_capture = shutdown.child_token();
     let (mut frames, counters) =
-        capture::spawn(camera, config.fps, config.every, stop_capture.clone());
+        capture::spawn(camera, config.fps, config.every, stop_capture.clone())?;
     let _stop_capture_on_exit = stop_capture.drop_guard();
     let server = with_default_port(&config.server);
     let hello = Hello {
@@ -176,7 +182,8 @@ fn record(counters: &Arc<CaptureCounters>, summary: &mut ClientSummary) {
     summary.camera_errors = counters.camera_errors.load(Ordering::Relaxed);
 }
 
-/// `HOST` → `HOST:8485`; `HOST:PORT` and `[v6]:PORT` are kept.
+/// `HOST` → `HOST:8485` ([`DEFAULT_PORT`](crate::DEFAULT_PORT)); `HOST:PORT`
+/// and `[v6]:PORT` are kept.
 pub fn with_default_port(server: &str) -> String {
     let has_port = match server.rsplit_once(':') {
         Some((host, port)) => {
@@ -187,9 +194,9 @@ pub fn with_default_port(server: &str) -> String {
     if has_port {
         server.to_owned()
     } else if server.contains(':') && !server.starts_with('[') {
-        format!("[{server}]:8485")
+        format!("[{server}]:{}", crate::DEFAULT_PORT)
     } else {
-        format!("{server}:8485")
+        format!("{server}:{}", crate::DEFAULT_PORT)
     }
 }
 

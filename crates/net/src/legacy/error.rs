@@ -13,7 +13,12 @@ use super::opcodes;
 pub enum PickleError {
     /// The input ends in the middle of an opcode or its argument, or before STOP.
     #[error("the pickle is cut short: it ends at byte {offset}, in the middle of {what}")]
-    Truncated { what: &'static str, offset: usize },
+    Truncated {
+        /// What was being read.
+        what: &'static str,
+        /// Where, in bytes from the start of the pickle.
+        offset: usize,
+    },
 
     /// A length field announces more bytes than the input still holds.
     /// Refused before anything is allocated for it.
@@ -21,9 +26,13 @@ pub enum PickleError {
         "{what} at byte {offset} announces {len} bytes, but only {available} are left in the pickle"
     )]
     LengthPastEnd {
+        /// What was being read.
         what: &'static str,
+        /// Where, in bytes from the start of the pickle.
         offset: usize,
+        /// The length announced, in bytes.
         len: u64,
+        /// The bytes left after it.
         available: usize,
     },
 
@@ -32,7 +41,12 @@ pub enum PickleError {
         "opcode {} at byte {offset} is not one numpy writes for an array: vigie does not interpret it",
         opcodes::describe(*opcode)
     )]
-    UnsupportedOpcode { opcode: u8, offset: usize },
+    UnsupportedOpcode {
+        /// The opcode.
+        opcode: u8,
+        /// Where, in bytes from the start of the pickle.
+        offset: usize,
+    },
 
     /// A PROTO opcode for a protocol that does not exist.
     #[error("the pickle says it uses protocol {0}, the highest that exists is 5")]
@@ -50,63 +64,105 @@ pub enum PickleError {
     /// a bad escape in a UNICODE line, text that is not UTF-8…
     #[error("malformed {what} at byte {offset}: {detail}")]
     Malformed {
+        /// What was being read.
         what: &'static str,
+        /// Where, in bytes from the start of the pickle.
         offset: usize,
+        /// What is wrong with it.
         detail: String,
     },
 
     /// An opcode found values of the wrong kind on the stack.
     #[error("opcode {opcode} at byte {offset} needs {expected}, found {found}")]
     BadOperand {
+        /// The opcode.
         opcode: &'static str,
+        /// Where, in bytes from the start of the pickle.
         offset: usize,
+        /// What numpy writes there.
         expected: &'static str,
+        /// What was found instead.
         found: String,
     },
 
     /// An opcode needs a value on the stack (above the last MARK) and there is none.
     #[error("opcode {opcode} at byte {offset} needs a value on the stack, and it is empty")]
-    StackUnderflow { opcode: &'static str, offset: usize },
+    StackUnderflow {
+        /// The opcode.
+        opcode: &'static str,
+        /// Where, in bytes from the start of the pickle.
+        offset: usize,
+    },
 
     /// TUPLE without a MARK before it.
     #[error("opcode {opcode} at byte {offset} needs a MARK before it, and none is open")]
-    NoMark { opcode: &'static str, offset: usize },
+    NoMark {
+        /// The opcode.
+        opcode: &'static str,
+        /// Where, in bytes from the start of the pickle.
+        offset: usize,
+    },
 
     /// More values on the stack than any numpy array needs.
     #[error("the pickle pushes more than {max} values on the stack (numpy needs about 10)")]
-    StackOverflow { max: usize },
+    StackOverflow {
+        /// vigie's limit.
+        max: usize,
+    },
 
     /// More nested MARKs than any numpy array needs.
     #[error("the pickle opens more than {max} nested MARKs (numpy needs 3)")]
-    TooManyMarks { max: usize },
+    TooManyMarks {
+        /// vigie's limit.
+        max: usize,
+    },
 
     /// Tuples nested deeper than any numpy array needs.
     #[error("the pickle nests tuples more than {max} deep (numpy needs 2)")]
-    NestingTooDeep { max: usize },
+    NestingTooDeep {
+        /// vigie's limit.
+        max: usize,
+    },
 
     /// A PUT (or MEMOIZE) to a memo slot above the limit.
     #[error("memo slot {index} is above vigie's limit of {max} (numpy uses about 20)")]
-    MemoIndexTooLarge { index: u64, max: usize },
+    MemoIndexTooLarge {
+        /// The memo slot.
+        index: u64,
+        /// vigie's limit.
+        max: usize,
+    },
 
     /// A GET of a memo slot that nothing was stored in.
     #[error("GET at byte {offset} reads memo slot {index}, which was never set")]
-    MemoMissing { index: u64, offset: usize },
+    MemoMissing {
+        /// The memo slot.
+        index: u64,
+        /// Where, in bytes from the start of the pickle.
+        offset: usize,
+    },
 
     /// An allowed callable called with arguments numpy never writes.
     #[error(
         "`{callable}` is called with {found}, not with the arguments numpy writes ({expected})"
     )]
     BadCall {
+        /// The allowed callable.
         callable: &'static str,
+        /// What numpy writes there.
         expected: &'static str,
+        /// What was found instead.
         found: String,
     },
 
     /// A BUILD whose object or state is not what numpy writes.
     #[error("BUILD sets the state of {target} to {found}, not a state numpy writes ({expected})")]
     BadState {
+        /// The object whose state is set.
         target: String,
+        /// What numpy writes there.
         expected: &'static str,
+        /// What was found instead.
         found: String,
     },
 
@@ -125,8 +181,11 @@ pub enum PickleError {
     /// The data does not hold exactly as many bytes as the shape says.
     #[error("an array of shape {shape} needs {expected} bytes of data, the pickle holds {actual}")]
     LengthMismatch {
+        /// The array's shape.
         shape: String,
+        /// What numpy writes there.
         expected: u64,
+        /// The bytes found.
         actual: usize,
     },
 
@@ -145,8 +204,11 @@ pub enum PickleError {
         "STOP at byte {offset} leaves {left} values and {marks} MARKs behind; numpy leaves none"
     )]
     UnfinishedStack {
+        /// Where, in bytes from the start of the pickle.
         offset: usize,
+        /// Values left on the stack.
         left: usize,
+        /// MARKs still open.
         marks: usize,
     },
 

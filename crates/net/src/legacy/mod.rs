@@ -67,8 +67,11 @@ pub enum LegacyImage {
     /// blue, green, red order, row after row. `pixels` holds exactly
     /// `width × height × 3` bytes.
     Bgr {
+        /// Width in pixels.
         width: u32,
+        /// Height in pixels.
         height: u32,
+        /// The pixels, BGR, row after row, as OpenCV keeps them.
         pixels: Bytes,
     },
 }

@@ -29,6 +29,7 @@
 mod frame_check;
 mod gate;
 mod legacy_peer;
+mod local;
 mod native_peer;
 mod pairing_peer;
 mod pending;
@@ -48,6 +49,7 @@ use crate::log_limit::{Kind, LogLimiter};
 use crate::protocol::Refusal;
 use crate::text::escape;
 use crate::Error;
+pub use local::{spawn_local, LocalServer};
 use pending::{Pending, Ticket};
 use revocations::Revocations;
 use vigie_hub::{CameraHandle, Registry};

@@ -35,9 +35,7 @@ impl Revocations {
     /// A token that fires when `name` is revoked.
     pub(super) fn watch(&self, name: &str) -> CancellationToken {
         let mut map = self.by_name.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(normalize_name(name))
-            .or_default()
-            .clone()
+        map.entry(normalize_name(name)).or_default().clone()
     }
 
     /// Drops every connection of `name`.

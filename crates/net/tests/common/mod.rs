@@ -12,17 +12,14 @@ use vigie_camera::{Pipeline, TestPattern};
 use vigie_hub::Lifecycle;
 use vigie_hub::{CameraState, CameraView, Registry};
 use vigie_net::client::{self, Backoff, ClientConfig, ClientSummary};
+use vigie_net::server::LocalServer;
 use vigie_net::{Error, ServerConfig};
 
 pub mod secure;
 
-/// A server running in the background of a test.
-pub struct TestServer {
-    pub addr: SocketAddr,
-    pub registry: Registry,
-    pub shutdown: CancellationToken,
-    pub task: JoinHandle<()>,
-}
+/// A server running in the background of a test: vigie-net's own
+/// [`LocalServer`], with the helpers the tests share.
+pub type TestServer = LocalServer;
 
 /// Short timeouts, and both plaintext formats accepted (`--insecure`,
 /// `--allow-legacy`): the tests of the protocols themselves. The secure
@@ -46,46 +43,36 @@ pub fn secure_config() -> ServerConfig {
 }
 
 pub async fn start_server(config: ServerConfig, max_cameras: usize) -> TestServer {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    start_on(listener, config, max_cameras)
+    vigie_net::server::spawn_local(config, max_cameras)
+        .await
+        .unwrap()
 }
 
 pub fn start_on(listener: TcpListener, config: ServerConfig, max_cameras: usize) -> TestServer {
-    let addr = listener.local_addr().unwrap();
     let registry = Registry::new(max_cameras, Lifecycle::default());
-    let shutdown = CancellationToken::new();
-    let task = tokio::spawn(vigie_net::server::run(
-        listener,
-        config,
-        registry.clone(),
-        shutdown.clone(),
-    ));
-    TestServer {
-        addr,
-        registry,
-        shutdown,
-        task,
-    }
+    LocalServer::start(listener, config, registry).unwrap()
 }
 
-impl TestServer {
-    pub async fn stop(self) {
-        self.shutdown.cancel();
-        self.task.await.unwrap();
-    }
+/// What the tests ask of a running server.
+pub trait Looks {
+    fn camera(&self, name: &str) -> Option<CameraView>;
+    fn frames_of(&self, name: &str) -> u64;
+    fn is_online(&self, name: &str) -> bool;
+}
 
-    pub fn camera(&self, name: &str) -> Option<CameraView> {
+impl Looks for TestServer {
+    fn camera(&self, name: &str) -> Option<CameraView> {
         self.registry
             .snapshot()
             .into_iter()
             .find(|v| v.name == name)
     }
 
-    pub fn frames_of(&self, name: &str) -> u64 {
+    fn frames_of(&self, name: &str) -> u64 {
         self.camera(name).map_or(0, |v| v.stats.frames)
     }
 
-    pub fn is_online(&self, name: &str) -> bool {
+    fn is_online(&self, name: &str) -> bool {
         self.camera(name)
             .is_some_and(|v| v.state == CameraState::Online)
     }

@@ -13,35 +13,65 @@
 pub const UNKNOWN_SIZE: [u8; 8] = [0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
 
 // The element IDs we use, from the Matroska specification (RFC 9559).
+/// The EBML header.
 pub const EBML: u32 = 0x1A45_DFA3;
+/// EBMLVersion.
 pub const EBML_VERSION: u32 = 0x4286;
+/// EBMLReadVersion.
 pub const EBML_READ_VERSION: u32 = 0x42F7;
+/// EBMLMaxIDLength.
 pub const EBML_MAX_ID_LENGTH: u32 = 0x42F2;
+/// EBMLMaxSizeLength.
 pub const EBML_MAX_SIZE_LENGTH: u32 = 0x42F3;
+/// DocType ("matroska").
 pub const DOC_TYPE: u32 = 0x4282;
+/// DocTypeVersion.
 pub const DOC_TYPE_VERSION: u32 = 0x4287;
+/// DocTypeReadVersion.
 pub const DOC_TYPE_READ_VERSION: u32 = 0x4285;
+/// Segment: everything after the header.
 pub const SEGMENT: u32 = 0x1853_8067;
+/// Info: the segment's information.
 pub const INFO: u32 = 0x1549_A966;
+/// TimestampScale: nanoseconds per timestamp tick.
 pub const TIMESTAMP_SCALE: u32 = 0x2A_D7B1;
+/// MuxingApp.
 pub const MUXING_APP: u32 = 0x4D80;
+/// WritingApp.
 pub const WRITING_APP: u32 = 0x5741;
+/// Duration, in timestamp ticks.
 pub const DURATION: u32 = 0x4489;
+/// DateUTC: when the file starts.
 pub const DATE_UTC: u32 = 0x4461;
+/// Tracks.
 pub const TRACKS: u32 = 0x1654_AE6B;
+/// TrackEntry: one track.
 pub const TRACK_ENTRY: u32 = 0xAE;
+/// TrackNumber.
 pub const TRACK_NUMBER: u32 = 0xD7;
+/// TrackUID.
 pub const TRACK_UID: u32 = 0x73C5;
+/// TrackType (1: video).
 pub const TRACK_TYPE: u32 = 0x83;
+/// FlagLacing.
 pub const FLAG_LACING: u32 = 0x9C;
+/// CodecID ("V_MJPEG").
 pub const CODEC_ID: u32 = 0x86;
+/// Video: the track's picture settings.
 pub const VIDEO: u32 = 0xE0;
+/// PixelWidth.
 pub const PIXEL_WIDTH: u32 = 0xB0;
+/// PixelHeight.
 pub const PIXEL_HEIGHT: u32 = 0xBA;
+/// Cluster: frames sharing a base timestamp.
 pub const CLUSTER: u32 = 0x1F43_B675;
+/// Timestamp: the cluster's base timestamp.
 pub const TIMESTAMP: u32 = 0xE7;
+/// SimpleBlock: one frame.
 pub const SIMPLE_BLOCK: u32 = 0xA3;
+/// BlockGroup.
 pub const BLOCK_GROUP: u32 = 0xA0;
+/// Block: one frame inside a BlockGroup.
 pub const BLOCK: u32 = 0xA1;
 
 /// Appends an element ID. IDs keep their length marker bits, so they are
@@ -100,7 +130,9 @@ pub fn read_id(data: &[u8]) -> Option<(u32, usize)> {
 /// A size read from a file: known, or "until the parent ends".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Size {
+    /// The element's size, in bytes.
     Known(u64),
+    /// Unknown (a live stream's segment): read until the next element of the same level.
     Unknown,
 }
 

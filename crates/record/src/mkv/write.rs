@@ -45,10 +45,12 @@ impl MkvMuxer {
         muxer
     }
 
+    /// Width of the video, in pixels.
     pub fn width(&self) -> u32 {
         self.width
     }
 
+    /// Height of the video, in pixels.
     pub fn height(&self) -> u32 {
         self.height
     }
@@ -204,6 +206,7 @@ impl MkvWriter {
             .map_err(|e| RecordError::io(&self.path, e))
     }
 
+    /// The muxer, for its sizes and counts.
     pub fn muxer(&self) -> &MkvMuxer {
         &self.muxer
     }

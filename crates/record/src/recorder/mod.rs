@@ -115,6 +115,7 @@ impl Recorder {
         recorder
     }
 
+    /// The settings it records with.
     pub fn config(&self) -> &RecordConfig {
         &self.ctx.config
     }
@@ -172,6 +173,7 @@ impl Recorder {
         self.after(at_us);
     }
 
+    /// What `camera`'s recording is doing, for the status API; `None` for a camera it never saw.
     pub fn status(&self, camera: &str) -> Option<RecordingStatus> {
         self.cameras.get(camera).map(CameraRecording::status)
     }

@@ -12,13 +12,18 @@ use super::ViewMode;
 /// `(x, y)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Rect {
+    /// Left edge, in pixels.
     pub x: u32,
+    /// Top edge, in pixels.
     pub y: u32,
+    /// Width, in pixels.
     pub w: u32,
+    /// Height, in pixels.
     pub h: u32,
 }
 
 impl Rect {
+    /// The rectangle at (`x`, `y`) of `w` × `h` pixels.
     pub fn new(x: u32, y: u32, w: u32, h: u32) -> Rect {
         Rect { x, y, w, h }
     }
@@ -31,6 +36,7 @@ impl Rect {
             && u64::from(y) < u64::from(self.y) + u64::from(self.h)
     }
 
+    /// No pixel in it.
     pub fn is_empty(&self) -> bool {
         self.w == 0 || self.h == 0
     }

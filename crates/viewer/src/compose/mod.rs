@@ -6,7 +6,7 @@
 //! straight into the window?
 //!
 //! - **It can be tested without a screen.** The same input always gives the
-//!   same pixels, so a test builds a [`Scene`], calls [`compose`] and compares
+//!   same pixels, so a test builds a [`Screen`], calls [`compose`] and compares
 //!   the result with a PNG committed under `tests/snapshots/`. Every state a
 //!   user can meet (one camera, nine, one gone offline, none yet) is a
 //!   picture a reviewer can look at, on a CI machine with no display.
@@ -53,17 +53,26 @@ pub enum TileState {
     #[default]
     Online,
     /// Connected, but no frame for `for_`.
-    Stale { for_: Duration },
+    Stale {
+        /// For how long.
+        for_: Duration,
+    },
     /// Disconnected (or silent for too long) for `for_`.
-    Offline { for_: Duration },
+    Offline {
+        /// For how long.
+        for_: Duration,
+    },
 }
 
 /// A decoded camera picture: `width × height` pixels of RGB8, row by row.
 /// The window decodes each frame once and shares it as `Arc<Picture>`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Picture {
+    /// Width in pixels.
     pub width: u32,
+    /// Height in pixels.
     pub height: u32,
+    /// The pixels, RGB8, row after row.
     pub rgb: Vec<u8>,
 }
 
@@ -81,7 +90,9 @@ impl Picture {
 /// One camera as the window should show it.
 #[derive(Debug, Clone, Default)]
 pub struct Tile {
+    /// The camera's name.
     pub name: String,
+    /// Online, stale or offline.
     pub state: TileState,
     /// The newest decoded picture (kept while stale or offline, and shown
     /// greyed out).
@@ -112,10 +123,14 @@ pub enum ViewMode {
     Solo(usize),
 }
 
-/// Everything one redraw depends on.
+/// Everything one redraw depends on: what is on the window's screen (not
+/// to be confused with a test pattern's `vigie_camera::Scene`, what a
+/// synthetic camera films).
 #[derive(Debug, Clone, Copy)]
-pub struct Scene<'a> {
+pub struct Screen<'a> {
+    /// The cameras, in order.
     pub tiles: &'a [Tile],
+    /// Grid, or one camera alone.
     pub mode: ViewMode,
     /// The server's port, shown on the waiting screen.
     pub listen_port: u16,
@@ -130,7 +145,7 @@ pub struct Scene<'a> {
 ///
 /// Each call allocates scaling buffers; a window that redraws often keeps a
 /// [`Composer`] instead, which gives the same pixels.
-pub fn compose(frame: &mut [u8], width: u32, height: u32, scene: &Scene) {
+pub fn compose(frame: &mut [u8], width: u32, height: u32, scene: &Screen) {
     Composer::new().compose(frame, width, height, scene);
 }
 
@@ -142,12 +157,13 @@ pub struct Composer {
 }
 
 impl Composer {
+    /// A composer with empty scratch buffers.
     pub fn new() -> Composer {
         Composer::default()
     }
 
     /// See [`compose`].
-    pub fn compose(&mut self, frame: &mut [u8], width: u32, height: u32, scene: &Scene) {
+    pub fn compose(&mut self, frame: &mut [u8], width: u32, height: u32, scene: &Screen) {
         let expected = (width as usize)
             .checked_mul(height as usize)
             .and_then(|n| n.checked_mul(4));

@@ -31,7 +31,7 @@ fn tile(name: &str, state: TileState, picture: Option<Arc<Picture>>) -> Tile {
 fn render(width: u32, height: u32, tiles: &[Tile], mode: ViewMode) -> Vec<u8> {
     let mut frame = vec![0u8; width as usize * height as usize * 4];
     let addresses = ["192.168.1.20".to_owned()];
-    let scene = Scene {
+    let scene = Screen {
         tiles,
         mode,
         listen_port: 8485,
@@ -48,7 +48,7 @@ fn all_opaque(frame: &[u8]) -> bool {
 #[test]
 fn zero_size_or_wrong_buffer_draws_nothing() {
     let tiles = [tile("a", TileState::Online, Some(gradient(8, 8)))];
-    let scene = Scene {
+    let scene = Screen {
         tiles: &tiles,
         mode: ViewMode::Grid,
         listen_port: 8485,
@@ -105,7 +105,7 @@ fn composing_is_repeatable_and_a_composer_matches_compose() {
         tile("a", TileState::Online, Some(gradient(640, 480))),
         tile("b", TileState::Online, Some(gradient(16, 16))),
     ];
-    let scene = Scene {
+    let scene = Screen {
         tiles: &tiles,
         mode: ViewMode::Grid,
         listen_port: 8485,

@@ -4,6 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, ValueEnum};
 use vigie_core::jpeg::Backend;
 
@@ -31,8 +32,9 @@ pub struct BenchArgs {
     /// JPEG encoder of the camera side: `rust` (jpeg-encoder, always built)
     /// or `turbo` (libjpeg-turbo, with `--features turbojpeg`). Default: the
     /// fastest this build has.
-    #[arg(long, value_enum)]
-    pub encoder: Option<EncoderChoice>,
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Backend::ALL.map(Backend::name))
+        .try_map(|s| s.parse::<Backend>()))]
+    pub encoder: Option<Backend>,
 
     /// Cameras sending at once (`ingest`: 4, `fanin`: 64; `e2e` and `raw`: 1).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -94,22 +96,6 @@ impl BenchFormat {
     }
 }
 
-/// `--encoder`: the JPEG backends, by their command-line names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EncoderChoice {
-    Rust,
-    Turbo,
-}
-
-impl From<EncoderChoice> for Backend {
-    fn from(c: EncoderChoice) -> Backend {
-        match c {
-            EncoderChoice::Rust => Backend::Rust,
-            EncoderChoice::Turbo => Backend::Turbo,
-        }
-    }
-}
-
 /// A frame size, `WIDTHxHEIGHT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Size {
@@ -134,10 +120,10 @@ impl Size {
 }
 
 impl FromStr for Size {
-    type Err = String;
+    type Err = anyhow::Error;
 
-    fn from_str(s: &str) -> Result<Size, String> {
-        let bad = || format!("{s:?} is not a size such as 640x480");
+    fn from_str(s: &str) -> anyhow::Result<Size> {
+        let bad = || anyhow::anyhow!("{s:?} is not a size such as 640x480");
         let (w, h) = s.split_once(['x', 'X', '×']).ok_or_else(bad)?;
         let (width, height) = (
             w.trim().parse::<u32>().map_err(|_| bad())?,
@@ -184,7 +170,7 @@ impl BenchArgs {
             size: self.size.unwrap_or(Size::VGA),
             format: self.format,
             quality: self.quality,
-            encoder: self.encoder.map_or_else(Backend::fastest, Backend::from),
+            encoder: self.encoder.unwrap_or_else(Backend::fastest),
             cameras: self.cameras.unwrap_or(1),
             fps: None,
             encode_each: false,
@@ -227,33 +213,34 @@ impl BenchArgs {
     }
 
     /// Checks what clap cannot.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> anyhow::Result<()> {
         if !(self.seconds.is_finite() && self.seconds > 0.0 && self.seconds <= 3600.0) {
-            return Err(format!(
+            return Err(crate::usage(format!(
                 "--seconds {}: must be above 0 and at most 3600",
                 self.seconds
-            ));
+            )));
         }
         if !(self.fps.is_finite() && self.fps > 0.0 && self.fps <= 1000.0) {
-            return Err(format!(
+            return Err(crate::usage(format!(
                 "--fps {}: must be above 0 and at most 1000",
                 self.fps
-            ));
+            )));
         }
-        if let Some(choice) = self.encoder {
-            let backend = Backend::from(choice);
+        if let Some(backend) = self.encoder {
             if !backend.is_available() {
-                return Err(format!(
+                return Err(crate::usage(format!(
                     "--encoder {backend}: this vigie was built without {}; \
                      rebuild with `cargo build --release --features turbojpeg`",
                     backend.library()
-                ));
+                )));
             }
         }
         if let Some(s) = self.size {
             let sides = 16..=3840;
             if !sides.contains(&s.width) || !sides.contains(&s.height) {
-                return Err(format!("--size {s}: each side must be 16 to 3840 pixels"));
+                return Err(crate::usage(format!(
+                    "--size {s}: each side must be 16 to 3840 pixels"
+                )));
             }
         }
         Ok(())
@@ -279,8 +266,8 @@ mod tests {
 
     #[test]
     fn sizes_parse_and_print() {
-        assert_eq!("640x480".parse(), Ok(Size::VGA));
-        assert_eq!("1280×720".parse(), Ok(Size::HD));
+        assert_eq!("640x480".parse::<Size>().unwrap(), Size::VGA);
+        assert_eq!("1280×720".parse::<Size>().unwrap(), Size::HD);
         assert_eq!(Size::HD.to_string(), "1280x720");
         for bad in ["640", "x480", "640x", "0x480", "axb", "640x480x3"] {
             assert!(bad.parse::<Size>().is_err(), "{bad}");

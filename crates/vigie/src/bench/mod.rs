@@ -20,19 +20,16 @@ mod measure;
 mod peer;
 mod scenario;
 
-use std::process::ExitCode;
-
+use anyhow::Context;
 use serde_json::Value;
 
 pub use args::BenchArgs;
 
-use crate::EXIT_USAGE;
-
-pub fn run(args: BenchArgs) -> ExitCode {
-    if let Err(msg) = args.validate() {
-        eprintln!("vigie bench: {msg}");
-        return ExitCode::from(EXIT_USAGE);
-    }
+/// Runs the benchmarks asked for (or, with the hidden `--peer`, the camera
+/// side of one). Options clap cannot check are usage errors; a run that
+/// fails is a runtime error naming its scenario.
+pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    args.validate()?;
     let plans = args.plans();
     if let Some(server) = args.peer {
         return peer::run(server, plans[0], args.seconds);
@@ -41,21 +38,14 @@ pub fn run(args: BenchArgs) -> ExitCode {
         eprintln!("vigie bench: CPU and memory figures come from /proc; they will be missing here");
     }
     for plan in plans {
-        match scenario::run(&args, plan) {
-            Ok(report) => {
-                if args.json {
-                    println!("{}", report.json());
-                } else {
-                    print!("{}", report.table());
-                }
-            }
-            Err(msg) => {
-                eprintln!("vigie bench {}: {msg}", plan.scenario.name());
-                return ExitCode::FAILURE;
-            }
+        let report = scenario::run(&args, plan).context(plan.scenario.name())?;
+        if args.json {
+            println!("{}", report.json());
+        } else {
+            print!("{}", report.table());
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 /// The figures of one run, in the order they are printed.
@@ -65,10 +55,12 @@ pub struct Report {
 }
 
 impl Report {
+    /// A text figure.
     pub fn text(&mut self, key: &'static str, value: impl Into<String>) {
         self.fields.push((key, Value::String(value.into())));
     }
 
+    /// A whole number.
     pub fn int(&mut self, key: &'static str, value: u64) {
         self.fields.push((key, Value::from(value)));
     }

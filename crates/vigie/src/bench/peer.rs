@@ -1,9 +1,10 @@
 //! The camera side of a benchmark, run as a child process (`vigie bench
 //! <scenario> --peer ADDR`, hidden) so that its CPU time is its own.
 //!
-//! It speaks the native protocol with vigie_net's own pieces
-//! ([`MessageWriter`], [`protocol::encode_client`] through `send_client`),
-//! but without `client::run`'s capture thread, which paces frames to a frame
+//! It speaks the native protocol with vigie_net's own pieces (the
+//! handshake of [`client::open_native`], then [`MessageWriter`] and
+//! [`protocol::encode_client`] through `send_client`), but without
+//! `client::run`'s capture thread, which paces frames to a frame
 //! rate: here frames leave as fast as the socket takes them (or at a fixed
 //! rate for `fanin`). The test pattern is drawn before the run, in a small
 //! ring of distinct frames, so that drawing is not measured; `e2e` encodes
@@ -16,19 +17,20 @@
 
 use std::io::Read;
 use std::net::SocketAddr;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::tcp::OwnedWriteHalf;
+use anyhow::{anyhow, Context};
+use tokio::io::WriteHalf;
 use tokio::net::TcpStream;
 use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 use vigie_camera::TestPattern;
 use vigie_core::frame::now_us;
 use vigie_core::{jpeg, Frame, FrameHeader, PixelFormat};
-use vigie_net::connection::{MessageReader, MessageWriter};
-use vigie_net::protocol::{self, ClientMessage, Hello, ServerMessage, MAGIC};
+use vigie_net::client;
+use vigie_net::connection::MessageWriter;
+use vigie_net::protocol::{self, ClientMessage, Hello};
 
 use super::args::{BenchFormat, Plan, Scenario};
 
@@ -40,24 +42,25 @@ pub fn camera_name(i: u32) -> String {
     format!("bench-{i}")
 }
 
-pub fn run(server: SocketAddr, plan: Plan, seconds: f64) -> ExitCode {
-    let ring = match prepare(&plan) {
-        Ok(r) => Arc::new(r),
-        Err(e) => {
-            eprintln!("vigie bench peer: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+/// The writing half of a benchmark camera's connection.
+type Writer = MessageWriter<WriteHalf<TcpStream>>;
+
+/// Runs the cameras of `plan` against `server` until standard input closes.
+pub fn run(server: SocketAddr, plan: Plan, seconds: f64) -> anyhow::Result<()> {
+    let ring = Arc::new(prepare(&plan).context("peer")?);
     let stop = CancellationToken::new();
     // Standard input closing is the signal to stop.
     let on_eof = stop.clone();
-    std::thread::spawn(move || {
-        let mut sink = [0u8; 64];
-        let mut stdin = std::io::stdin();
-        while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
-        on_eof.cancel();
-    });
-    let runtime = crate::runtime();
+    std::thread::Builder::new()
+        .name("vigie-bench-stdin".into())
+        .spawn(move || {
+            let mut sink = [0u8; 64];
+            let mut stdin = std::io::stdin();
+            while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+            on_eof.cancel();
+        })
+        .context("peer: starting the thread that watches standard input")?;
+    let runtime = crate::runtime()?;
     // In case the parent never closes our input: bounded in time anyway.
     let deadline = Duration::from_secs_f64(seconds * 4.0 + 30.0);
     let outcome = runtime.block_on(async {
@@ -76,7 +79,7 @@ pub fn run(server: SocketAddr, plan: Plan, seconds: f64) -> ExitCode {
             match t.await {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
-                    first_error.get_or_insert(e);
+                    first_error.get_or_insert(format!("{e:#}"));
                 }
                 Err(e) => {
                     first_error.get_or_insert(e.to_string());
@@ -86,24 +89,21 @@ pub fn run(server: SocketAddr, plan: Plan, seconds: f64) -> ExitCode {
         first_error
     });
     match outcome {
-        None => ExitCode::SUCCESS,
-        Some(e) => {
-            eprintln!("vigie bench peer: {e}");
-            ExitCode::FAILURE
-        }
+        None => Ok(()),
+        Some(e) => Err(anyhow!("peer: {e}")),
     }
 }
 
 /// The ring of payloads: raw RGB pictures (`e2e` encodes them as it sends
 /// them, `raw` sends them as they are), or JPEG files encoded once.
-fn prepare(plan: &Plan) -> Result<Vec<Frame>, String> {
+fn prepare(plan: &Plan) -> anyhow::Result<Vec<Frame>> {
     let (w, h) = (plan.size.width, plan.size.height);
-    let pattern = TestPattern::new("bench", w, h, 30.0).map_err(|e| e.to_string())?;
+    let pattern = TestPattern::new("bench", w, h, 30.0)?;
     (0..RING)
         .map(|seq| {
             let raw = pattern.render(seq, 1_700_000_000_000_000 + seq * 33_333);
             if plan.format == BenchFormat::Jpeg && !plan.encode_each {
-                jpeg::encode_frame(&raw, plan.quality).map_err(|e| e.to_string())
+                Ok(jpeg::encode_frame(&raw, plan.quality)?)
             } else {
                 Ok(raw)
             }
@@ -117,21 +117,16 @@ async fn send(
     plan: Plan,
     ring: Arc<Vec<Frame>>,
     stop: CancellationToken,
-) -> Result<(), String> {
-    let io = |e: vigie_net::Error| format!("{name}: {e}");
+) -> anyhow::Result<()> {
     let stream = TcpStream::connect(server)
         .await
-        .map_err(|e| format!("{name}: connecting to {server}: {e}"))?;
+        .with_context(|| format!("{name}: connecting to {server}"))?;
     let _ = stream.set_nodelay(true);
-    let (read, write) = stream.into_split();
-    let mut reader = MessageReader::new(read, protocol::MAX_CONTROL_LEN + 16);
-    let mut writer = MessageWriter::new(write);
     let format = match plan.format {
         BenchFormat::Jpeg => PixelFormat::Jpeg,
         BenchFormat::Raw => PixelFormat::Rgb8,
     };
     let (width, height) = (plan.size.width, plan.size.height);
-    writer.send_raw(&MAGIC).await.map_err(io)?;
     let hello = Hello {
         version: protocol::VERSION,
         camera: name.clone(),
@@ -141,15 +136,10 @@ async fn send(
         fps: plan.fps.unwrap_or(1000.0) as f32,
         token: None,
     };
-    writer
-        .send_client(&ClientMessage::Hello(hello))
-        .await
-        .map_err(io)?;
-    let reply = reader.next().await.map_err(io)?;
-    match protocol::decode_server(&reply).map_err(io)? {
-        ServerMessage::Accept(_) => {}
-        other => return Err(format!("{name}: not accepted: {other:?}")),
-    }
+    let (mut reader, mut writer, _accept) =
+        client::open_native(stream, &hello, Duration::from_secs(10))
+            .await
+            .with_context(|| format!("{name}: not accepted"))?;
     // Read (and drop) the server's heartbeats, as a real client does.
     let drain = tokio::spawn(async move { while reader.next().await.is_ok() {} });
     if plan.scenario == Scenario::Raw {
@@ -170,11 +160,11 @@ async fn send(
 /// the real client does it for every frame, which `e2e --format raw`
 /// measures.)
 async fn send_prepacked(
-    writer: &mut MessageWriter<OwnedWriteHalf>,
+    writer: &mut Writer,
     name: &str,
     ring: &[Frame],
     stop: &CancellationToken,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let messages = ring
         .iter()
         .enumerate()
@@ -190,15 +180,15 @@ async fn send_prepacked(
             Ok(out)
         })
         .collect::<Result<Vec<Vec<u8>>, vigie_net::Error>>()
-        .map_err(|e| format!("{name}: {e}"))?;
+        .with_context(|| name.to_owned())?;
     for message in messages.iter().cycle() {
         if stop.is_cancelled() {
             break;
         }
         tokio::time::timeout(Duration::from_secs(10), writer.send_raw(message))
             .await
-            .map_err(|_| format!("{name}: the server took no frame for 10 s"))?
-            .map_err(|e| format!("{name}: {e}"))?;
+            .map_err(|_| anyhow!("{name}: the server took no frame for 10 s"))?
+            .with_context(|| name.to_owned())?;
     }
     Ok(())
 }
@@ -206,13 +196,12 @@ async fn send_prepacked(
 /// Every other scenario: a new frame each time, encoded to JPEG just before
 /// sending for `e2e`.
 async fn send_frames(
-    writer: &mut MessageWriter<OwnedWriteHalf>,
+    writer: &mut Writer,
     name: &str,
     plan: Plan,
     ring: &[Frame],
     stop: &CancellationToken,
-) -> Result<(), String> {
-    let io = |e: vigie_net::Error| format!("{name}: {e}");
+) -> anyhow::Result<()> {
     let (width, height) = (plan.size.width, plan.size.height);
     let format = match plan.format {
         BenchFormat::Jpeg => PixelFormat::Jpeg,
@@ -223,7 +212,7 @@ async fn send_frames(
         t.set_missed_tick_behavior(MissedTickBehavior::Skip);
         t
     });
-    let mut encoder = jpeg::Encoder::new(plan.encoder).map_err(|e| format!("{name}: {e}"))?;
+    let mut encoder = jpeg::Encoder::new(plan.encoder).with_context(|| name.to_owned())?;
     let mut jpeg_buf_len = 64 * 1024;
     let mut sequence = 0u64;
     loop {
@@ -257,22 +246,22 @@ async fn send_frames(
                     plan.quality,
                     &mut out,
                 )
-                .map_err(|e| format!("{name}: {e}"))?;
+                .with_context(|| name.to_owned())?;
             jpeg_buf_len = jpeg_buf_len.max(out.len() + 1024);
             Frame::new(header, out)
         } else {
             // Shares the picture's bytes: no copy.
             Frame::new(header, picture.payload().clone())
         }
-        .map_err(|e| format!("{name}: {e}"))?;
+        .with_context(|| name.to_owned())?;
         // Never cancelled half-way: a half-sent frame would corrupt the stream.
         tokio::time::timeout(
             Duration::from_secs(10),
             writer.send_client(&ClientMessage::Frame(frame)),
         )
         .await
-        .map_err(|_| format!("{name}: the server took no frame for 10 s"))?
-        .map_err(io)?;
+        .map_err(|_| anyhow!("{name}: the server took no frame for 10 s"))?
+        .with_context(|| name.to_owned())?;
         sequence += 1;
     }
     Ok(())

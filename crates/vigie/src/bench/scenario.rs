@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use tokio::net::TcpListener;
+use anyhow::{anyhow, Context};
 use tokio_util::sync::CancellationToken;
 use vigie_core::frame::now_us;
 use vigie_core::{jpeg, PixelFormat};
-use vigie_hub::Lifecycle;
 use vigie_hub::Registry;
+use vigie_net::server::{spawn_local, LocalServer};
 use vigie_net::ServerConfig;
 
 use super::args::{BenchArgs, BenchFormat, Plan, Scenario};
@@ -43,25 +43,25 @@ struct Sample {
     decoded: u64,
 }
 
-pub fn run(args: &BenchArgs, plan: Plan) -> Result<Report, String> {
-    let runtime = crate::runtime();
-    let listener = runtime
-        .block_on(TcpListener::bind("127.0.0.1:0"))
-        .map_err(|e| format!("cannot listen on loopback: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+/// One run of `plan`: its figures.
+pub fn run(args: &BenchArgs, plan: Plan) -> anyhow::Result<Report> {
+    let runtime = crate::runtime()?;
     let cameras = plan.cameras as usize;
-    let registry = Registry::new(cameras + 8, Lifecycle::default());
-    let stop = CancellationToken::new();
     let config = ServerConfig {
         max_connections: cameras + 16,
+        // The bench's peers speak plaintext (TLS figures: issue 15, not done).
+        insecure: true,
+        allow_legacy: true,
         ..ServerConfig::default()
     };
-    let server = runtime.spawn(vigie_net::server::run(
-        listener,
-        config,
-        registry.clone(),
-        stop.clone(),
-    ));
+    let LocalServer {
+        addr,
+        registry,
+        shutdown: stop,
+        task: server,
+    } = runtime
+        .block_on(spawn_local(config, cameras + 8))
+        .context("cannot listen on loopback")?;
     let decoder = plan
         .decode
         .then(|| Decoder::spawn(&registry, plan.cameras, runtime.handle(), &stop));
@@ -70,8 +70,7 @@ pub fn run(args: &BenchArgs, plan: Plan) -> Result<Report, String> {
     // that a change of load on the machine during the run weighs on both.
     let socket_before = match plan.scenario {
         Scenario::Raw => Some(
-            socket_copy(plan.size.rgb_len(), args.seconds / 2.0)
-                .map_err(|e| format!("plain socket copy: {e}"))?,
+            socket_copy(plan.size.rgb_len(), args.seconds / 2.0).context("plain socket copy")?,
         ),
         _ => None,
     };
@@ -219,7 +218,7 @@ pub fn run(args: &BenchArgs, plan: Plan) -> Result<Report, String> {
             let fps = received as f64 / secs;
             let bytes = plan.size.rgb_len() as f64;
             let socket_after = socket_copy(plan.size.rgb_len(), args.seconds / 2.0)
-                .map_err(|e| format!("plain socket copy: {e}"))?;
+                .context("plain socket copy")?;
             let socket_fps = (socket_before.unwrap_or(socket_after) + socket_after) / 2.0;
             r.num("fps", Some(fps), 1);
             r.num("gb_per_s", Some(fps * bytes / 1e9), 3);
@@ -250,7 +249,7 @@ fn measure_window(
     names: &[String],
     child: &mut Child,
     decoder: Option<&Decoder>,
-) -> Result<Window, String> {
+) -> anyhow::Result<Window> {
     let started = Instant::now();
     loop {
         let views = registry.snapshot();
@@ -261,11 +260,11 @@ fn measure_window(
             break;
         }
         if let Ok(Some(status)) = child.try_wait() {
-            return Err(format!("the camera process stopped early ({status})"));
+            return Err(anyhow!("the camera process stopped early ({status})"));
         }
         if started.elapsed() > START_TIMEOUT {
             let got = views.iter().filter(|v| v.stats.frames > 0).count();
-            return Err(format!(
+            return Err(anyhow!(
                 "only {got} of {} cameras sent a frame within {} s",
                 plan.cameras,
                 START_TIMEOUT.as_secs()
@@ -287,15 +286,15 @@ fn measure_window(
     thread::sleep(Duration::from_secs_f64(args.seconds));
     let b = take();
     if let Ok(Some(status)) = child.try_wait() {
-        return Err(format!(
+        return Err(anyhow!(
             "the camera process stopped during the run ({status})"
         ));
     }
     Ok((a, b, registry.snapshot()))
 }
 
-fn spawn_peer(addr: std::net::SocketAddr, args: &BenchArgs, plan: &Plan) -> Result<Child, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("finding the vigie binary: {e}"))?;
+fn spawn_peer(addr: std::net::SocketAddr, args: &BenchArgs, plan: &Plan) -> anyhow::Result<Child> {
+    let exe = std::env::current_exe().context("finding the vigie binary")?;
     Command::new(exe)
         .args(["bench", plan.scenario.name(), "--peer"])
         .arg(addr.to_string())
@@ -311,7 +310,7 @@ fn spawn_peer(addr: std::net::SocketAddr, args: &BenchArgs, plan: &Plan) -> Resu
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| format!("starting the camera process: {e}"))
+        .context("starting the camera process")
 }
 
 /// Waits for `child` to exit, and kills it (by its own handle) after `limit`.

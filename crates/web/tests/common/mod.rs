@@ -14,9 +14,9 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use vigie_camera::{Camera, Pipeline, TestPattern};
-use vigie_hub::Lifecycle;
 use vigie_hub::{CameraState, CameraView, Registry};
 use vigie_net::client::{self, Backoff, ClientConfig};
+use vigie_net::server::LocalServer;
 use vigie_net::ServerConfig;
 use vigie_web::{WebConfig, WebError};
 
@@ -35,10 +35,6 @@ pub struct Rig {
 }
 
 pub async fn start(config: WebConfig) -> Rig {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let cameras = listener.local_addr().unwrap();
-    let registry = Registry::new(64, Lifecycle::default());
-    let shutdown = CancellationToken::new();
     let server_config = ServerConfig {
         hello_timeout: Duration::from_secs(2),
         read_timeout: Duration::from_secs(3),
@@ -47,12 +43,14 @@ pub async fn start(config: WebConfig) -> Rig {
         allow_legacy: true,
         ..ServerConfig::default()
     };
-    let server = tokio::spawn(vigie_net::server::run(
-        listener,
-        server_config,
-        registry.clone(),
-        shutdown.clone(),
-    ));
+    let LocalServer {
+        addr: cameras,
+        registry,
+        shutdown,
+        task: server,
+    } = vigie_net::server::spawn_local(server_config, 64)
+        .await
+        .unwrap();
     let http_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let http = http_listener.local_addr().unwrap();
     let web = tokio::spawn(vigie_web::serve(

@@ -1,0 +1,93 @@
+//! `vigie server`: receive cameras, show them in a window (or print their
+//! statistics with `--headless`). The order of start and stop is the
+//! [`Station`]'s; this module turns the options into a [`Plan`] and says
+//! where to connect.
+
+use std::time::Duration;
+
+use vigie_hub::Lifecycle;
+use vigie_net::ServerConfig;
+use vigie_viewer::ViewerOptions;
+
+use crate::cli::ServerArgs;
+use crate::station::{self, FdBudget, IfBusy, Plan, Station, WebPlan};
+use crate::usage;
+
+/// Runs `vigie server` until Ctrl-C, SIGTERM or the window's Q.
+pub fn run(args: ServerArgs) -> anyhow::Result<()> {
+    if !args.headless && !vigie_viewer::display_available() {
+        return Err(usage(
+            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); \
+             use `vigie server --headless` to run without a window",
+        ));
+    }
+    let surveillance = station::surveillance_config(&args.surveillance)?;
+    let web = WebPlan::from_args(
+        &args.http,
+        args.surveillance.record.as_deref(),
+        IfBusy::Fail,
+    )?;
+    let bound = Station::bind(args.listen, IfBusy::Fail)?;
+    let local = bound.local_addr();
+    println!("vigie server listening on {local}");
+    let reachable = station::reachable_addresses(local);
+    for addr in &reachable {
+        println!("  cameras can connect to {addr}   (vigie client --server {addr})");
+    }
+    let wanted = ServerConfig {
+        max_connections: args.max_cameras as usize * 2,
+        // The binary's flags for issue 15 (--state-dir, --insecure,
+        // --allow-legacy, --pair) are not wired yet: it keeps accepting
+        // both plaintext formats, as before.
+        insecure: true,
+        allow_legacy: true,
+        ..ServerConfig::default()
+    };
+    let budget = FdBudget::at_start(wanted.fd_budget());
+    println!("{}", budget.line());
+    let plan = Plan {
+        server: ServerConfig {
+            max_message: args.max_frame_size,
+            max_pixels: args.max_pixels,
+            hello_timeout: secs(args.hello_timeout),
+            read_timeout: secs(args.read_timeout),
+            ..budget.fit(wanted)
+        },
+        max_cameras: args.max_cameras as usize,
+        lifecycle: Lifecycle {
+            stale_after: secs(args.stale_after),
+            offline_after: secs(args.offline_after),
+        },
+        surveillance,
+        web,
+        web_connections: budget.web,
+        goodbye: Duration::ZERO,
+    };
+    let station = bound.start(plan)?;
+    if let Some(url) = station.web_url() {
+        println!("web page and API on {url}");
+    }
+    let mut outcome = Ok(());
+    if args.headless {
+        station.print_stats(secs(args.stats_interval));
+    } else {
+        let options = ViewerOptions {
+            title: format!("vigie — port {}", local.port()),
+            listen_port: local.port(),
+            listen_addresses: reachable.iter().map(|a| a.to_string()).collect(),
+        };
+        if let Err(e) = station.show_window(options) {
+            outcome = Err(usage(format!(
+                "{e}; use `vigie server --headless` to run without a window"
+            )));
+        }
+    }
+    // The window may have been closed with Q: stop the web side too.
+    station.stop();
+    outcome
+}
+
+/// `s` seconds, negative ones as zero.
+pub fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s.max(0.0))
+}

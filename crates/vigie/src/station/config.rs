@@ -1,0 +1,126 @@
+//! From the command line to the station's configuration: every value the
+//! parser cannot check alone (ranges that depend on each other, a password
+//! without a user) is checked here, before anything starts, and is a usage
+//! error (exit code 2).
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use vigie_core::motion::MotionConfig;
+use vigie_record::analysis::detector_config;
+use vigie_record::surveillance::SurveillanceConfig;
+use vigie_record::RecordConfig;
+
+use super::bind::IfBusy;
+use crate::cli::{HttpAddr, HttpArgs, SurveillanceArgs};
+use crate::usage;
+
+/// Motion detection and recording, from `--record`, `--motion`… options.
+pub fn surveillance_config(args: &SurveillanceArgs) -> anyhow::Result<SurveillanceConfig> {
+    let seconds = |name: &str, s: f64| {
+        if s.is_finite() && s >= 0.0 {
+            Ok(Duration::from_secs_f64(s))
+        } else {
+            Err(usage(format!(
+                "--{name} {s}: must be a number of seconds, 0 or more"
+            )))
+        }
+    };
+    if !(args.motion_fps.is_finite() && args.motion_fps > 0.0 && args.motion_fps <= 100.0) {
+        return Err(usage(format!(
+            "--motion-fps {}: must be more than 0 and at most 100",
+            args.motion_fps
+        )));
+    }
+    if !(args.motion_area > 0.0 && args.motion_area <= 1.0) {
+        return Err(usage(format!(
+            "--motion-area {}: must be a fraction above 0 and at most 1",
+            args.motion_area
+        )));
+    }
+    let record = match &args.record {
+        None => None,
+        Some(dir) => {
+            let mut config = RecordConfig::new(dir.clone(), args.record_mode);
+            config.pre_roll = seconds("pre-roll", args.pre_roll)?;
+            config.post_roll = seconds("post-roll", args.post_roll)?;
+            config.segment = match args.segment_seconds {
+                // Hidden, for tests: segments shorter than a second.
+                Some(s) if s > 0.0 => seconds("segment-seconds", s)?,
+                Some(s) => return Err(usage(format!("--segment-seconds {s}: must be above 0"))),
+                None => seconds("segment-minutes", args.segment_minutes * 60.0)?,
+            };
+            if args.segment_seconds.is_none() && config.segment < Duration::from_secs(1) {
+                return Err(usage("--segment-minutes: at least one second, please"));
+            }
+            config.max_age = match args.retention_days {
+                Some(d) => Some(seconds("retention-days", d * 86_400.0)?),
+                None => None,
+            };
+            config.max_bytes = match args.max_disk {
+                Some(gb) if gb.is_finite() && gb > 0.0 => Some((gb * 1e9) as u64),
+                Some(gb) => return Err(usage(format!("--max-disk {gb}: must be above 0"))),
+                None => None,
+            };
+            Some(config)
+        }
+    };
+    // The detector counts in analysed frames: its times are rescaled to
+    // the analysis rate.
+    let motion = (args.motion || record.is_some()).then(|| {
+        let base = MotionConfig {
+            threshold: args.motion_threshold,
+            min_area: args.motion_area,
+            masks: args.motion_masks.clone(),
+            ..MotionConfig::default()
+        };
+        detector_config(base, args.motion_fps)
+    });
+    Ok(SurveillanceConfig {
+        motion,
+        motion_fps: args.motion_fps,
+        record,
+    })
+}
+
+/// Where and how the web side is to run.
+pub struct WebPlan {
+    /// Its address (`--http`).
+    pub addr: SocketAddr,
+    /// What to do if that port is taken.
+    pub if_busy: IfBusy,
+    /// Everything else; its camera port is filled in by the station once
+    /// the camera port is bound.
+    pub config: vigie_web::WebConfig,
+}
+
+impl WebPlan {
+    /// The web side asked for by `--http…`, serving the recordings of
+    /// `recordings`; `None` for `--http off`. A password without a user
+    /// (and the like) is a usage error.
+    pub fn from_args(
+        args: &HttpArgs,
+        recordings: Option<&Path>,
+        if_busy: IfBusy,
+    ) -> anyhow::Result<Option<WebPlan>> {
+        let HttpAddr::At(addr) = args.http else {
+            return Ok(None);
+        };
+        let config = vigie_web::WebConfig {
+            user: args.http_user.clone(),
+            password: args.http_password.clone(),
+            recordings: recordings.map(Path::to_path_buf),
+            allowed_hosts: args.http_allowed_hosts.clone(),
+            ..vigie_web::WebConfig::default()
+        };
+        config
+            .credentials()
+            .map_err(|e| usage(format!("--http-user/--http-password: {e}")))?;
+        Ok(Some(WebPlan {
+            addr,
+            if_busy,
+            config,
+        }))
+    }
+}

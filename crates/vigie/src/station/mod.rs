@@ -1,0 +1,273 @@
+//! A station: the camera server with everything around it, started and
+//! stopped in one order. `vigie server` and `vigie demo` are both a
+//! station; they differ only in what they print and in who the cameras are.
+//!
+//! The order matters, so it is written once, here:
+//!
+//! 1. [`Station::bind`]: the camera port, first, because a port in use is
+//!    the commonest way a start fails, and nothing has started yet to undo.
+//! 2. [`Bound::start`]: the camera server and its registry, then the
+//!    surveillance threads (they read the registry's tap, so they must see
+//!    the first frame), then the web side (it reads the registry too).
+//! 3. The front: the window ([`Station::show_window`]) or statistics on the
+//!    terminal ([`Station::print_stats`]), until Ctrl-C, `--seconds`, or Q.
+//! 4. [`Station::stop`]: the cameras of this process get a moment to say
+//!    goodbye, then the camera server closes every connection and waits for
+//!    them, and only then the surveillance threads drain: the cameras'
+//!    departures, queued by the server's stop, close their files.
+
+mod bind;
+mod config;
+mod fd_budget;
+mod report;
+mod watcher;
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::runtime::{Handle, Runtime};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use vigie_hub::{Lifecycle, Registry};
+use vigie_net::ServerConfig;
+use vigie_record::surveillance::SurveillanceConfig;
+use vigie_viewer::ViewerOptions;
+
+pub use bind::{cancel_on_signal, reachable_addresses, IfBusy};
+pub use config::{surveillance_config, WebPlan};
+pub use fd_budget::FdBudget;
+
+use bind::{CAMERA_OPTION, WEB_OPTION};
+use watcher::Watcher;
+
+/// Everything a station runs, decided before it starts.
+pub struct Plan {
+    /// The camera server's limits and timeouts.
+    pub server: ServerConfig,
+    /// Cameras the registry holds at most.
+    pub max_cameras: usize,
+    /// When a silent camera is shown stale, then offline.
+    pub lifecycle: Lifecycle,
+    /// Motion detection and recording.
+    pub surveillance: SurveillanceConfig,
+    /// The web side, if any; at most `web_connections` at once.
+    pub web: Option<WebPlan>,
+    /// HTTP connections served at once (the web share of the [`FdBudget`]).
+    pub web_connections: usize,
+    /// How long the cameras of this process get to say goodbye before the
+    /// server closes their connections (zero for `vigie server`).
+    pub goodbye: Duration,
+}
+
+/// The camera port, bound, with the runtime the station will run on.
+pub struct Bound {
+    runtime: Runtime,
+    listener: TcpListener,
+    local: SocketAddr,
+}
+
+/// A running station. Stop it with [`Station::stop`], which closes the
+/// recordings.
+pub struct Station {
+    runtime: Runtime,
+    local: SocketAddr,
+    registry: Registry,
+    /// Cancelled by Ctrl-C, SIGTERM, `--seconds` or the window's Q: the
+    /// front returns, the web side and this process's cameras stop.
+    shutdown: CancellationToken,
+    /// Stops the camera server, after the cameras said goodbye.
+    server_stop: CancellationToken,
+    server: JoinHandle<()>,
+    watcher: Option<Watcher>,
+    web_url: Option<String>,
+    goodbye: Duration,
+}
+
+impl Station {
+    /// Starts the runtime and binds the camera port `listen` (a usage error
+    /// if it cannot be had, unless `if_busy` allows a free one).
+    pub fn bind(listen: SocketAddr, if_busy: IfBusy) -> anyhow::Result<Bound> {
+        let runtime = crate::runtime()?;
+        let listener = runtime.block_on(bind::bind(listen, CAMERA_OPTION, if_busy))?;
+        let local = listener
+            .local_addr()
+            .context("reading the camera port's address")?;
+        Ok(Bound {
+            runtime,
+            listener,
+            local,
+        })
+    }
+
+    /// Where cameras connect.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// The web page's URL, if it runs.
+    pub fn web_url(&self) -> Option<&str> {
+        self.web_url.as_deref()
+    }
+
+    /// The token whose cancellation ends the front and stops the web side;
+    /// this process's cameras use a child of it.
+    pub fn shutdown(&self) -> &CancellationToken {
+        &self.shutdown
+    }
+
+    /// The runtime, to spawn this process's cameras and timers on.
+    pub fn handle(&self) -> &Handle {
+        self.runtime.handle()
+    }
+
+    /// Prints a statistics line per camera every `interval`, until the
+    /// shutdown token is cancelled.
+    pub fn print_stats(&self, interval: Duration) {
+        self.runtime.block_on(async {
+            let mut ticks = tokio::time::interval(interval.max(Duration::from_millis(100)));
+            ticks.tick().await; // the first tick is immediate: skip it
+            loop {
+                tokio::select! {
+                    _ = self.shutdown.cancelled() => break,
+                    _ = ticks.tick() => {
+                        for view in self.registry.snapshot() {
+                            println!("{}", report::stats_line(&view));
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// Shows the cameras in a window until it is closed or the station is
+    /// shut down. Must run on the main thread.
+    pub fn show_window(&self, options: ViewerOptions) -> Result<(), vigie_viewer::ViewerError> {
+        vigie_viewer::run(
+            self.registry.clone(),
+            self.runtime.handle().clone(),
+            options,
+            self.shutdown.clone(),
+        )
+    }
+
+    /// Stops everything in order (see the module's documentation) and
+    /// prints the summary table.
+    pub fn stop(self) {
+        self.shutdown.cancel();
+        self.runtime.block_on(async {
+            if !self.goodbye.is_zero() {
+                tokio::time::sleep(self.goodbye).await;
+            }
+            self.server_stop.cancel();
+            let _ = self.server.await;
+        });
+        print!("{}", report::summary_table(&self.registry.snapshot()));
+        // After the server: the cameras' departures close their files.
+        if let Some(watcher) = self.watcher {
+            watcher.stop();
+        }
+    }
+}
+
+impl Bound {
+    /// Where cameras connect.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// Starts the station on the bound port: the camera server, the
+    /// surveillance threads, then the web side. If the web side cannot
+    /// start, what did start is stopped again, and the error returned.
+    pub fn start(self, plan: Plan) -> anyhow::Result<Station> {
+        let Bound {
+            runtime,
+            listener,
+            local,
+        } = self;
+        let _inside = runtime.enter();
+        let shutdown = CancellationToken::new();
+        bind::cancel_on_signal(shutdown.clone());
+        let registry = Registry::new(plan.max_cameras, plan.lifecycle);
+        let server_stop = CancellationToken::new();
+        let server = tokio::spawn(vigie_net::server::run(
+            listener,
+            plan.server,
+            registry.clone(),
+            server_stop.clone(),
+        ));
+        if let Some(line) = plan.surveillance.describe() {
+            println!("{line}");
+        }
+        let watcher = Watcher::start(&registry, plan.surveillance).unwrap_or_else(|e| {
+            // The cameras and the live view still work without it.
+            tracing::error!("{e:#}: no motion detection nor recording");
+            None
+        });
+        drop(_inside);
+        let mut station = Station {
+            runtime,
+            local,
+            registry,
+            shutdown,
+            server_stop,
+            server,
+            watcher,
+            web_url: None,
+            goodbye: plan.goodbye,
+        };
+        if let Some(web) = plan.web {
+            let started = station.runtime.block_on(start_web(
+                web,
+                plan.web_connections,
+                &station.registry,
+                local.port(),
+                &station.shutdown,
+            ));
+            match started {
+                Ok(url) => station.web_url = Some(url),
+                Err(e) => {
+                    station.stop();
+                    return Err(e);
+                }
+            }
+        }
+        Ok(station)
+    }
+}
+
+/// Binds and starts the web page and HTTP API beside the camera server.
+/// Returns the URL it serves.
+async fn start_web(
+    web: WebPlan,
+    max_connections: usize,
+    registry: &Registry,
+    camera_port: u16,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<String> {
+    let config = vigie_web::WebConfig {
+        listen_port_for_display: camera_port,
+        max_connections,
+        ..web.config
+    };
+    let listener = bind::bind(web.addr, WEB_OPTION, web.if_busy)
+        .await
+        .map_err(|e| crate::usage(format!("web page: {e:#} (or use --http off)")))?;
+    let local = listener
+        .local_addr()
+        .context("reading the web port's address")?;
+    vigie_web::warn_if_exposed(local, &config);
+    let (registry, shutdown) = (registry.clone(), shutdown.clone());
+    tokio::spawn(async move {
+        if let Err(e) = vigie_web::serve(listener, registry, config, shutdown).await {
+            tracing::warn!("web page stopped: {e}");
+        }
+    });
+    let shown = if local.ip().is_unspecified() {
+        SocketAddr::new(IpAddr::from([127, 0, 0, 1]), local.port())
+    } else {
+        local
+    };
+    Ok(format!("http://{shown}/"))
+}
