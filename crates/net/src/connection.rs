@@ -142,6 +142,7 @@ impl<W: AsyncWrite + Unpin> MessageWriter<W> {
     /// Sends bytes as they are (the native magic).
     pub async fn send_raw(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.inner.write_all(bytes).await?;
+        self.inner.flush().await?;
         Ok(())
     }
 
@@ -171,6 +172,8 @@ impl<W: AsyncWrite + Unpin> MessageWriter<W> {
 
     async fn flush_buf(&mut self) -> Result<(), Error> {
         self.inner.write_all(&self.buf).await?;
+        // A no-op on TCP; inside TLS it pushes the last record out.
+        self.inner.flush().await?;
         Ok(())
     }
 

@@ -76,6 +76,30 @@ pub enum Error {
     /// The camera failed.
     #[error(transparent)]
     Camera(#[from] vigie_camera::CameraError),
+
+    /// The server's certificate is not the one expected (pinned, or fitting
+    /// the pairing code): the line says which, and what to do.
+    #[error("{0}")]
+    Trust(vigie_trust::TrustFailure),
+
+    /// The TLS handshake failed for another reason.
+    #[error("TLS handshake failed: {0}")]
+    Handshake(io::Error),
+
+    /// The client has no token for this server and camera, and no code.
+    #[error("not paired: camera {camera:?} has no token for {server} in {state}; pair it once with `vigie client --server HOST --pair CODE` (the server prints the code)")]
+    NotPaired {
+        /// `host:port`.
+        server: String,
+        /// The camera's name.
+        camera: String,
+        /// The client's state directory.
+        state: String,
+    },
+
+    /// The state directory (keys, pins, tokens) could not be used.
+    #[error(transparent)]
+    TrustStore(#[from] vigie_trust::Error),
 }
 
 impl Error {
@@ -94,6 +118,23 @@ impl Error {
             Error::Refused(_) => "refused",
             Error::Resolve { .. } => "cannot resolve",
             Error::Camera(_) => "camera error",
+            Error::Trust(_) => "certificate mismatch",
+            Error::Handshake(_) => "TLS handshake failed",
+            Error::NotPaired { .. } => "not paired",
+            Error::TrustStore(_) => "state directory",
+        }
+    }
+}
+
+impl Error {
+    /// Whether retrying cannot help: the server refused this camera for
+    /// good, or its certificate is not the one this camera trusts, or the
+    /// camera has nothing to authenticate with.
+    pub fn is_fatal(&self) -> bool {
+        match self {
+            Error::Refused(r) => !r.is_temporary(),
+            Error::Trust(_) | Error::NotPaired { .. } | Error::TrustStore(_) => true,
+            _ => false,
         }
     }
 }

@@ -10,7 +10,9 @@
 //!   It fills the hub (`vigie-hub`: the registry of cameras, their
 //!   latest-frame slots, the recorder's tap), which knows nothing of sockets.
 //! - [`wire`]: which wire format a peer speaks ([`Protocol`]).
-//! - [`client`]: capture, send, reconnect.
+//! - [`client`]: capture, send, reconnect; pairing and pinning.
+//! - [`tls`]: TLS on the camera port, told apart from the plaintext
+//!   formats by its first bytes, wrapped around any stream.
 //! - [`log_limit`]: a few lines per kind of warning, then a summary, so a
 //!   flood of hostile peers cannot fill the disk with log.
 //! - [`text`]: text from peers: camera names checked for invisible
@@ -27,10 +29,11 @@ pub mod log_limit;
 pub mod protocol;
 pub mod server;
 pub mod text;
+pub mod tls;
 pub mod wire;
 
 pub use error::Error;
-pub use server::ServerConfig;
+pub use server::{ServerConfig, ServerTrust};
 /// The TCP port a server listens on and a client dials when none is given.
 pub use vigie_hub::DEFAULT_PORT;
 pub use wire::Protocol;

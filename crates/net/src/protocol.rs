@@ -17,6 +17,18 @@
 //! [len][0x04 Goodbye]          ───▶        (before a clean close)
 //! ```
 //!
+//! Inside TLS (see [`crate::tls`]) the same messages flow, and one more
+//! exchange exists, on a connection of its own: pairing.
+//!
+//! ```text
+//! "VIGI"
+//! [len][0x05 Pair]             ───▶        camera name + the code's secret
+//!                              ◀───        [len][0x84 Paired] (a token) or [len][0x82 Refuse]
+//! ```
+//!
+//! After pairing, the camera's hellos carry its token (`Hello::token`).
+//! Pairing is never accepted outside TLS: the secret would be readable.
+//!
 //! Why the magic bytes? The report's Python client sends no hello: its first
 //! four bytes are the length of a pickle. `VIGI` read as a length is
 //! 1 447 642 953 bytes, far above any frame, so the server can tell the two
@@ -45,9 +57,11 @@ const TAG_HELLO: u8 = 0x01;
 const TAG_FRAME: u8 = 0x02;
 const TAG_CLIENT_HEARTBEAT: u8 = 0x03;
 const TAG_GOODBYE: u8 = 0x04;
+const TAG_PAIR: u8 = 0x05;
 const TAG_ACCEPT: u8 = 0x81;
 const TAG_REFUSE: u8 = 0x82;
 const TAG_SERVER_HEARTBEAT: u8 = 0x83;
+const TAG_PAIRED: u8 = 0x84;
 
 /// bincode's standard configuration, as for frames.
 const CONFIG: bincode::config::Configuration = bincode::config::standard();
@@ -69,6 +83,13 @@ pub const MAX_ACCEPT_LEN: usize = 1 + 5 + 5;
 /// The largest message a server sends (a refusal carries a reason).
 pub const MAX_SERVER_MESSAGE_LEN: usize = 1 + MAX_CONTROL_LEN;
 
+/// A pairing request: a name (at most `MAX_NAME_LEN` bytes) and an
+/// 8-character secret, with their length prefixes.
+pub const MAX_PAIR_LEN: usize = 1 + 9 + vigie_core::frame::MAX_NAME_LEN + 9 + 16;
+
+/// A token is 43 base64url characters; its answer is far below this.
+pub const MAX_PAIRED_LEN: usize = 1 + 1 + 64;
+
 /// What a client says about itself when it connects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hello {
@@ -84,8 +105,20 @@ pub struct Hello {
     pub format: PixelFormat,
     /// The frame rate it aims for.
     pub fps: f32,
-    /// A shared secret, for servers that require one (none do yet).
+    /// The camera's token (base64url), given at pairing. Sent only inside
+    /// TLS; a server with paired cameras refuses their names without it.
     pub token: Option<String>,
+}
+
+/// A camera asks to be paired: its name and the secret part of the code
+/// the user typed. Only ever sent inside TLS, once the server's
+/// certificate passed the code's check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairRequest {
+    /// The name the camera will use.
+    pub camera: String,
+    /// The first 8 characters of the pairing code.
+    pub secret: String,
 }
 
 /// The server's answer to a hello that it takes.
@@ -124,6 +157,12 @@ pub enum Refusal {
     #[error("invalid hello: {0}")]
     /// The hello does not describe a camera vigie can take (why, in words).
     InvalidHello(String),
+    /// Refused by the trust rules: not paired, wrong code, revoked, …
+    #[error("{0}")]
+    Untrusted(vigie_trust::RefusalReason),
+    /// Plaintext on a server that takes only TLS.
+    #[error("this server accepts only encrypted, paired cameras: pair this camera with `vigie client --server HOST --pair CODE` (the server prints the code), or start the server with --insecure to accept vigie's plaintext protocol")]
+    PlaintextRefused,
 }
 
 impl From<vigie_hub::RegisterError> for Refusal {
@@ -149,6 +188,8 @@ impl Refusal {
             Refusal::ServerFull { .. } => "server full",
             Refusal::BadToken => "bad token",
             Refusal::InvalidHello(_) => "invalid hello",
+            Refusal::Untrusted(_) => "untrusted",
+            Refusal::PlaintextRefused => "plaintext refused",
         }
     }
 
@@ -173,6 +214,8 @@ pub enum ClientMessage {
     },
     /// The camera leaves on purpose (not a lost connection).
     Goodbye,
+    /// Inside TLS only: pair this camera.
+    Pair(PairRequest),
 }
 
 /// A message from the server.
@@ -186,6 +229,11 @@ pub enum ServerMessage {
     Heartbeat {
         /// When it was sent, µs since the Unix epoch (sender's clock).
         sent_at_us: u64,
+    },
+    /// The answer to a pairing: the camera's token (base64url), sent once.
+    Paired {
+        /// The token; the server keeps only its hash.
+        token: String,
     },
 }
 
@@ -203,6 +251,7 @@ pub fn encode_client(msg: &ClientMessage, out: &mut Vec<u8>) -> Result<(), Error
                 tagged(out, TAG_CLIENT_HEARTBEAT, sent_at_us)?
             }
             ClientMessage::Goodbye => out.push(TAG_GOODBYE),
+            ClientMessage::Pair(p) => tagged(out, TAG_PAIR, p)?,
         }
         Ok(())
     })
@@ -214,6 +263,7 @@ pub fn encode_server(msg: &ServerMessage, out: &mut Vec<u8>) -> Result<(), Error
         ServerMessage::Accept(a) => tagged(out, TAG_ACCEPT, a),
         ServerMessage::Refuse(r) => tagged(out, TAG_REFUSE, r),
         ServerMessage::Heartbeat { sent_at_us } => tagged(out, TAG_SERVER_HEARTBEAT, sent_at_us),
+        ServerMessage::Paired { token } => tagged(out, TAG_PAIRED, token),
     })
 }
 
@@ -233,7 +283,18 @@ pub fn client_message_limit(tag: u8, max_frame: usize) -> Result<usize, Error> {
         TAG_HELLO => Ok(MAX_HELLO_LEN),
         TAG_CLIENT_HEARTBEAT => Ok(MAX_HEARTBEAT_LEN),
         TAG_GOODBYE => Ok(1),
+        // Only ever the first message; later it is refused when decoded.
+        TAG_PAIR => Ok(MAX_PAIR_LEN),
         other => Err(unknown_tag("client", other)),
+    }
+}
+
+/// The first message of a native connection: a hello, or (inside TLS) a
+/// pairing request. Anything else is refused on its tag.
+pub fn first_message_limit(tag: u8) -> Result<usize, Error> {
+    match tag {
+        TAG_PAIR => Ok(MAX_PAIR_LEN),
+        other => hello_limit(other),
     }
 }
 
@@ -242,9 +303,9 @@ pub fn client_message_limit(tag: u8, max_frame: usize) -> Result<usize, Error> {
 pub fn hello_limit(tag: u8) -> Result<usize, Error> {
     match tag {
         TAG_HELLO => Ok(MAX_HELLO_LEN),
-        TAG_FRAME | TAG_CLIENT_HEARTBEAT | TAG_GOODBYE => Err(Error::Malformed(format!(
-            "expected a hello, got a message of tag 0x{tag:02X}"
-        ))),
+        TAG_FRAME | TAG_CLIENT_HEARTBEAT | TAG_GOODBYE | TAG_PAIR => Err(Error::Malformed(
+            format!("expected a hello, got a message of tag 0x{tag:02X}"),
+        )),
         other => Err(unknown_tag("client", other)),
     }
 }
@@ -255,6 +316,7 @@ pub fn server_message_limit(tag: u8) -> Result<usize, Error> {
         TAG_ACCEPT => Ok(MAX_ACCEPT_LEN),
         TAG_REFUSE => Ok(MAX_SERVER_MESSAGE_LEN),
         TAG_SERVER_HEARTBEAT => Ok(MAX_HEARTBEAT_LEN),
+        TAG_PAIRED => Ok(MAX_PAIRED_LEN),
         other => Err(unknown_tag("server", other)),
     }
 }
@@ -268,6 +330,8 @@ pub fn tag_name(tag: u8) -> &'static str {
         TAG_GOODBYE => "goodbye",
         TAG_ACCEPT => "accept",
         TAG_REFUSE => "refusal",
+        TAG_PAIR => "pairing request",
+        TAG_PAIRED => "pairing answer",
         _ => "message",
     }
 }
@@ -291,6 +355,7 @@ pub fn decode_client(msg: &Bytes, max_frame: usize) -> Result<ClientMessage, Err
             sent_at_us: control(body, "heartbeat")?,
         }),
         TAG_GOODBYE if body.is_empty() => Ok(ClientMessage::Goodbye),
+        TAG_PAIR => Ok(ClientMessage::Pair(control(body, "pairing request")?)),
         other => Err(unknown_tag("client", other)),
     }
 }
@@ -305,6 +370,9 @@ pub fn decode_server(msg: &[u8]) -> Result<ServerMessage, Error> {
         TAG_REFUSE => Ok(ServerMessage::Refuse(control(body, "refusal")?)),
         TAG_SERVER_HEARTBEAT => Ok(ServerMessage::Heartbeat {
             sent_at_us: control(body, "heartbeat")?,
+        }),
+        TAG_PAIRED => Ok(ServerMessage::Paired {
+            token: control(body, "pairing answer")?,
         }),
         other => Err(unknown_tag("server", other)),
     }
@@ -374,6 +442,10 @@ mod tests {
             ClientMessage::Frame(frame),
             ClientMessage::Heartbeat { sent_at_us: 42 },
             ClientMessage::Goodbye,
+            ClientMessage::Pair(PairRequest {
+                camera: "cuisine".into(),
+                secret: "7K2MQX9D".into(),
+            }),
         ] {
             let mut wire = Vec::new();
             encode_client(&msg, &mut wire).unwrap();
@@ -391,6 +463,11 @@ mod tests {
             ServerMessage::Refuse(Refusal::NameInUse("x".into())),
             ServerMessage::Refuse(Refusal::ServerFull { max: 64 }),
             ServerMessage::Heartbeat { sent_at_us: 7 },
+            ServerMessage::Paired {
+                token: "t".repeat(43),
+            },
+            ServerMessage::Refuse(Refusal::Untrusted(vigie_trust::RefusalReason::TokenRevoked)),
+            ServerMessage::Refuse(Refusal::PlaintextRefused),
         ] {
             let mut wire = Vec::new();
             encode_server(&msg, &mut wire).unwrap();
@@ -470,6 +547,11 @@ mod tests {
         )
         .unwrap();
         encode_client(&ClientMessage::Goodbye, &mut wire).unwrap();
+        let pair = PairRequest {
+            camera: "x".repeat(vigie_core::frame::MAX_NAME_LEN),
+            secret: "Z".repeat(16),
+        };
+        encode_client(&ClientMessage::Pair(pair), &mut wire).unwrap();
         let mut u = Unpacker::new();
         u.feed(&wire);
         while let Some(msg) = u.next_message().unwrap() {
@@ -492,6 +574,14 @@ mod tests {
         while let Some(msg) = u.next_message().unwrap() {
             assert_eq!(msg.len(), server_message_limit(msg[0]).unwrap());
         }
+        let mut wire = Vec::new();
+        let token = vigie_trust::CameraToken::generate().unwrap().to_base64url();
+        encode_server(&ServerMessage::Paired { token }, &mut wire).unwrap();
+        u.feed(&wire);
+        let msg = u.next_message().unwrap().unwrap();
+        assert!(msg.len() <= server_message_limit(msg[0]).unwrap());
+        assert!(first_message_limit(TAG_PAIR).is_ok());
+        assert!(first_message_limit(TAG_FRAME).is_err());
         assert!(hello_limit(TAG_FRAME).is_err());
         assert!(client_message_limit(0x7F, 10).is_err());
         assert!(server_message_limit(TAG_HELLO).is_err());

@@ -108,7 +108,11 @@ async fn with_vigie_net(out: &mut dyn Write) -> anyhow::Result<()> {
     let stop = CancellationToken::new();
     let server = tokio::spawn(server::run(
         listener,
-        ServerConfig::default(),
+        ServerConfig {
+            // Protocole en clair, le temps de ce chapitre : voir « Chiffrer et authentifier ».
+            insecure: true,
+            ..ServerConfig::default()
+        },
         registry.clone(),
         stop.clone(),
     ));

@@ -102,7 +102,11 @@ pub async fn server_comes_late() -> anyhow::Result<ClientSummary> {
     let stop = CancellationToken::new();
     let server = tokio::spawn(server::run(
         listener,
-        ServerConfig::default(),
+        ServerConfig {
+            // Protocole en clair, le temps de ce chapitre : voir « Chiffrer et authentifier ».
+            insecure: true,
+            ..ServerConfig::default()
+        },
         registry,
         stop.clone(),
     ));

@@ -55,7 +55,12 @@ async fn demonstrate(out: &mut dyn Write) -> anyhow::Result<()> {
     let stop = CancellationToken::new();
     let server_task = tokio::spawn(server::run(
         listener,
-        ServerConfig::default(),
+        // Le serveur accepte ici le protocole en clair (`--insecure`) :
+        // l'exemple ouvre TLS lui-même, devant lui.
+        ServerConfig {
+            insecure: true,
+            ..ServerConfig::default()
+        },
         registry.clone(),
         stop.clone(),
     ));

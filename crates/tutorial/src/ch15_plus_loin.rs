@@ -108,7 +108,16 @@ fn send_like_the_report(
 async fn legacy_client(out: &mut dyn Write) -> anyhow::Result<()> {
     // Un serveur sur un port de loopback libre, avec un registre neuf
     // (chapitre 10 montre ce qu'il y a dedans).
-    let server = server::spawn_local(ServerConfig::default(), 16).await?;
+    let server = server::spawn_local(
+        ServerConfig {
+            // Protocole en clair, le temps de ce chapitre : voir « Chiffrer et authentifier ».
+            insecure: true,
+            allow_legacy: true, // le format du rapport : ni chiffré ni authentifié
+            ..ServerConfig::default()
+        },
+        16,
+    )
+    .await?;
     let (address, registry) = (server.addr, server.registry.clone());
     // Le client du rapport est « bloquant » : il a son propre fil d'exécution.
     tokio::task::spawn_blocking(move || send_like_the_report(address, 3))

@@ -128,6 +128,10 @@ pub struct WebConfig {
     pub allowed_hosts: Vec<String>,
     /// Recordings replayed at once at most ([`MAX_REPLAYS`] by default).
     pub max_replays: usize,
+    /// Serve HTTPS with this TLS configuration (the server's own
+    /// certificate, `alpn_protocols` set to `http/1.1`): what the binary
+    /// does when the page listens beyond loopback. `None`: plain HTTP.
+    pub tls: Option<std::sync::Arc<rustls::ServerConfig>>,
 }
 
 impl Default for WebConfig {
@@ -141,6 +145,7 @@ impl Default for WebConfig {
             write_timeout: WRITE_TIMEOUT,
             allowed_hosts: Vec::new(),
             max_replays: MAX_REPLAYS,
+            tls: None,
         }
     }
 }
@@ -157,6 +162,7 @@ impl fmt::Debug for WebConfig {
             .field("write_timeout", &self.write_timeout)
             .field("allowed_hosts", &self.allowed_hosts)
             .field("max_replays", &self.max_replays)
+            .field("tls", &self.tls.is_some())
             .finish()
     }
 }

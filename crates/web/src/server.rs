@@ -20,6 +20,10 @@
 //! Wi-Fi would watch seconds late. `TCP_NOTSENT_LOWAT` ([`UNSENT`]) makes
 //! the socket refuse more data while that much is still unsent, so the
 //! next frame is picked when the link is really ready for it.
+//!
+//! With [`WebConfig::tls`] every connection first completes a TLS handshake,
+//! within [`HEADER_TIMEOUT`], in its own task: a browser that opens a
+//! handshake and stalls holds its slot for that long, no more.
 
 use std::pin::pin;
 use std::time::{Duration, Instant};
@@ -27,6 +31,7 @@ use std::time::{Duration, Instant};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -125,7 +130,23 @@ pub async fn serve(
                     let evicted = slot.evicted.clone();
                     let stream = WriteDeadline::new(stream, config.write_timeout, Default::default())
                         .holding(slot);
-                    connections.spawn(connection(stream, router.clone(), stopping.clone(), evicted));
+                    match &config.tls {
+                        None => {
+                            connections.spawn(connection(stream, router.clone(), stopping.clone(), evicted));
+                        }
+                        Some(tls) => {
+                            let acceptor = tokio_rustls::TlsAcceptor::from(tls.clone());
+                            let (router, stopping) = (router.clone(), stopping.clone());
+                            connections.spawn(async move {
+                                let handshake = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream));
+                                match handshake.await {
+                                    Ok(Ok(tls)) => connection(tls, router, stopping, evicted).await,
+                                    Ok(Err(e)) => tracing::debug!("{peer}: TLS handshake failed: {e}"),
+                                    Err(_) => tracing::debug!("{peer}: TLS handshake timed out"),
+                                }
+                            });
+                        }
+                    }
                 }
                 Err(e) => {
                     // Out of file descriptors, or a connection reset before
@@ -148,12 +169,14 @@ pub async fn serve(
 
 /// Serves one connection until it closes, or until the shutdown, when it
 /// finishes the response under way and closes.
-async fn connection(
-    stream: WriteDeadline<TcpStream>,
+async fn connection<S>(
+    stream: S,
     router: axum::Router,
     stopping: CancellationToken,
     evicted: CancellationToken,
-) {
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let service = TowerToHyperService::new(router);
     let mut conn = pin!(http1::Builder::new()
         .timer(TokioTimer::new())

@@ -148,9 +148,15 @@ fn fifty_readers_sixteen_cameras_and_a_stalled_reader() {
         .build()
         .unwrap();
     let (cameras_addr, http_addr, web, registry, shutdown) = server_rt.block_on(async {
-        let cameras = vigie_net::server::spawn_local(ServerConfig::default(), 64)
-            .await
-            .unwrap();
+        let cameras = vigie_net::server::spawn_local(
+            ServerConfig {
+                insecure: true,
+                ..ServerConfig::default()
+            },
+            64,
+        )
+        .await
+        .unwrap();
         let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let http_addr = http.local_addr().unwrap();
         let web = tokio::spawn(vigie_web::serve(

@@ -6,9 +6,15 @@
 //! client tries again, waiting longer each time (exponential backoff) with a
 //! little randomness (jitter) so that twenty cameras do not all knock at the
 //! same instant after a power cut.
+//!
+//! By default ([`Link::Tls`]) the link is encrypted and the server's
+//! certificate pinned, after one pairing ([`secure`]); refusals that no
+//! retry can fix (a certificate that is not the pinned one, a revoked
+//! token) end the run with their one-line reason.
 
 mod backoff;
 pub mod capture;
+pub mod secure;
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -26,11 +32,13 @@ use vigie_core::{pack, Frame, PixelFormat};
 
 pub use backoff::Backoff;
 use capture::CaptureCounters;
+use secure::Secure;
+pub use secure::{pair, Link, TlsLink};
 
 use crate::connection::{MessageReader, MessageWriter};
 use crate::protocol::{self, Accept, ClientMessage, Hello, ServerMessage, MAGIC};
 use crate::wire::Protocol;
-use crate::{legacy, Error};
+use crate::{legacy, tls, Error};
 
 /// How a client behaves.
 #[derive(Debug, Clone)]
@@ -53,6 +61,10 @@ pub struct ClientConfig {
     pub read_timeout: Duration,
     /// How often to send a heartbeat when no frame went out.
     pub heartbeat_interval: Duration,
+    /// Plaintext (accepted by servers started with `--insecure`) or TLS
+    /// with pairing and pinning. [`ClientConfig::new`] gives plaintext; the
+    /// `vigie client` command gives TLS unless told `--insecure`.
+    pub link: Link,
 }
 
 impl ClientConfig {
@@ -68,6 +80,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(5),
             read_timeout: Duration::from_secs(10),
             heartbeat_interval: Duration::from_secs(1),
+            link: Link::Plaintext,
         }
     }
 }
@@ -116,6 +129,15 @@ pub async fn run(
         fps: config.fps as f32,
         token: None,
     };
+    let mut secure = match &config.link {
+        Link::Plaintext => None,
+        Link::Tls(_) if config.protocol != Protocol::Native => {
+            return Err(Error::Malformed(
+                "the report's format can be neither encrypted nor authenticated: use vigie's protocol, or --insecure".into(),
+            ))
+        }
+        Link::Tls(link) => Some(Secure::open(link, &server, &info.name)?),
+    };
     let mut summary = ClientSummary::default();
     let mut backoff = config.backoff.clone();
     let mut attempt = 0u32;
@@ -129,12 +151,13 @@ pub async fn run(
             &mut frames,
             &mut summary,
             &shutdown,
+            secure.as_mut(),
         )
         .await;
         record(&counters, &mut summary);
         let error = match outcome {
             End::Finished => return Ok(summary),
-            End::Lost(Error::Refused(r)) if !r.is_temporary() => return Err(Error::Refused(r)),
+            End::Lost(e) if e.is_fatal() => return Err(e),
             End::Lost(e) => e,
         };
         if summary.connections > connections_before {
@@ -206,7 +229,9 @@ async fn connect_and_stream(
     frames: &mut watch::Receiver<Option<Frame>>,
     summary: &mut ClientSummary,
     shutdown: &CancellationToken,
+    secure: Option<&mut Secure>,
 ) -> End {
+    let timeout = config.connect_timeout;
     // A legacy session has no hello: its first frame is what shows the
     // server it is a camera, and a server under a flood of silent
     // connections drops those that stay silent longest. So a legacy client
@@ -223,49 +248,114 @@ async fn connect_and_stream(
         }
         first = frames.borrow_and_update().clone();
     }
-    let opened = async {
-        let stream = connect(server, config.connect_timeout).await?;
-        if config.protocol == Protocol::Native {
-            let (reader, writer, _accept) =
-                open_native(stream, hello, config.connect_timeout).await?;
-            Ok::<_, Error>((reader, writer))
-        } else {
-            let (read, write) = tokio::io::split(stream);
-            let reader = MessageReader::new(read, protocol::MAX_SERVER_MESSAGE_LEN);
-            let mut writer = MessageWriter::new(write);
-            if let Some(frame) = &first {
-                writer.send_with(|out| legacy_message(frame, out)).await?;
-            }
-            Ok((reader, writer))
+    let session = Session {
+        first_sent: first.is_some(),
+        config,
+        server,
+        camera: &hello.camera,
+        frames,
+        summary,
+        shutdown,
+    };
+    match secure {
+        None => {
+            let opened = async {
+                let stream = connect(server, timeout).await?;
+                if config.protocol == Protocol::Native {
+                    let (reader, writer, _accept) = open_native(stream, hello, timeout).await?;
+                    Ok::<_, Error>((reader, writer))
+                } else {
+                    let (read, write) = tokio::io::split(stream);
+                    let reader = MessageReader::new(read, protocol::MAX_SERVER_MESSAGE_LEN);
+                    let mut writer = MessageWriter::new(write);
+                    if let Some(frame) = &first {
+                        writer.send_with(|out| legacy_message(frame, out)).await?;
+                    }
+                    Ok((reader, writer))
+                }
+            };
+            session.run(opened, "in plaintext").await
         }
-    };
-    let (mut reader, mut writer) = tokio::select! {
-        _ = shutdown.cancelled() => return End::Finished,
-        opened = opened => match opened {
-            Ok(pair) => pair,
-            Err(e) => return End::Lost(e),
-        },
-    };
-    summary.connections += 1;
-    summary.frames_sent += u64::from(first.is_some());
-    info!(
-        "connected to {server} as {:?} ({} protocol)",
-        hello.camera, config.protocol
-    );
-    // Only frames captured from now on: never a backlog from before (a
-    // legacy client's first frame was captured just before it connected).
-    if !legacy {
-        frames.mark_unchanged();
+        Some(secure) => {
+            let opened = async {
+                if secure.must_pair() {
+                    let stream = connect(server, timeout).await?;
+                    secure.pair_on(stream, timeout).await?;
+                }
+                let (tls_config, token) = secure.credentials()?;
+                let stream = connect(server, timeout).await?;
+                let stream = tls::connect(stream, tls_config, timeout).await?;
+                let hello = Hello {
+                    token: Some(token.to_base64url()),
+                    ..hello.clone()
+                };
+                let (reader, writer, _accept) = open_native(stream, &hello, timeout).await?;
+                Ok::<_, Error>((reader, writer))
+            };
+            session.run(opened, "over TLS").await
+        }
     }
-    match stream_frames(config, &mut reader, &mut writer, frames, summary, shutdown).await {
-        Ok(()) => {
-            if config.protocol == Protocol::Native {
-                let _ = writer.send_client(&ClientMessage::Goodbye).await;
-            }
-            let _ = writer.shutdown().await;
-            End::Finished
+}
+
+/// One connection's streaming, whatever the stream under it.
+struct Session<'a> {
+    /// A legacy client's first frame went out as it connected.
+    first_sent: bool,
+    config: &'a ClientConfig,
+    server: &'a str,
+    camera: &'a str,
+    frames: &'a mut watch::Receiver<Option<Frame>>,
+    summary: &'a mut ClientSummary,
+    shutdown: &'a CancellationToken,
+}
+
+impl Session<'_> {
+    async fn run<R, W>(
+        self,
+        opened: impl std::future::Future<Output = Result<(MessageReader<R>, MessageWriter<W>), Error>>,
+        how: &str,
+    ) -> End
+    where
+        R: AsyncRead + Unpin + Send,
+        W: AsyncWrite + Unpin + Send,
+    {
+        let Session {
+            first_sent,
+            config,
+            server,
+            camera,
+            frames,
+            summary,
+            shutdown,
+        } = self;
+        let (mut reader, mut writer) = tokio::select! {
+            _ = shutdown.cancelled() => return End::Finished,
+            opened = opened => match opened {
+                Ok(pair) => pair,
+                Err(e) => return End::Lost(e),
+            },
+        };
+        summary.connections += 1;
+        summary.frames_sent += u64::from(first_sent);
+        info!(
+            "connected to {server} as {camera:?} ({} protocol, {how})",
+            config.protocol
+        );
+        // Only frames captured from now on: never a backlog from before (a
+        // legacy client's first frame was captured just before it connected).
+        if config.protocol != Protocol::Legacy {
+            frames.mark_unchanged();
         }
-        Err(e) => End::Lost(e),
+        match stream_frames(config, &mut reader, &mut writer, frames, summary, shutdown).await {
+            Ok(()) => {
+                if config.protocol == Protocol::Native {
+                    let _ = writer.send_client(&ClientMessage::Goodbye).await;
+                }
+                let _ = writer.shutdown().await;
+                End::Finished
+            }
+            Err(e) => End::Lost(e),
+        }
     }
 }
 
@@ -306,6 +396,7 @@ where
         ServerMessage::Heartbeat { .. } => Err(Error::Malformed(
             "a heartbeat before the answer to the hello".into(),
         )),
+        ServerMessage::Paired { .. } => Err(Error::Malformed("a pairing answer to a hello".into())),
     }
 }
 
@@ -370,7 +461,7 @@ where
 
 /// The next message from the server, refused on its first five bytes if it
 /// is larger than its kind can be (an accept, a heartbeat, a refusal).
-async fn next_from_server<R: AsyncRead + Unpin>(
+pub(crate) async fn next_from_server<R: AsyncRead + Unpin>(
     reader: &mut MessageReader<R>,
 ) -> Result<bytes::Bytes, Error> {
     reader

@@ -66,8 +66,8 @@ pub(super) async fn serve<R: AsyncRead + Unpin + Send>(
             return Ok(());
         }
     };
-    shared.info(("cameras connected", "legacy"), || {
-        format!("camera {name:?} connected from {peer} (legacy Python format)")
+    shared.warn(("cameras connected", "legacy"), || {
+        format!("camera {name:?} connected from {peer} in the report's Python format (--allow-legacy): its pictures cross the network in the clear and its identity is not checked")
     });
     // The legacy format carries no capture time: no latency to measure.
     camera.publish(first, false);

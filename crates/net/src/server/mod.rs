@@ -20,33 +20,40 @@
 //! pushes out the oldest, and its buffers come out of a shared budget
 //! ([`ServerConfig::unproven_bytes`]). Only then does it take one of the
 //! cameras' places, which no amount of idle or junk connections can hold.
+//!
+//! Which connections are let in at all is the [`gate`]'s business: TLS
+//! with a paired camera's token by default; vigie's plaintext protocol only
+//! with [`ServerConfig::insecure`], the report's format only with
+//! [`ServerConfig::allow_legacy`].
 
 mod frame_check;
+mod gate;
 mod legacy_peer;
 mod local;
 mod native_peer;
+mod pairing_peer;
 mod pending;
+mod revocations;
 
 use std::fmt::Display;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{info, warn};
 
-use crate::connection::{MessageReader, MessageWriter};
 use crate::log_limit::{Kind, LogLimiter};
-use crate::protocol::{Refusal, MAGIC};
+use crate::protocol::Refusal;
 use crate::text::escape;
 use crate::Error;
 pub use local::{spawn_local, LocalServer};
 use pending::{Pending, Ticket};
+use revocations::Revocations;
 use vigie_hub::{CameraHandle, Registry};
+pub use vigie_trust::ServerTrust;
 
 /// The server's limits.
 #[derive(Debug, Clone)]
@@ -72,6 +79,16 @@ pub struct ServerConfig {
     pub read_timeout: Duration,
     /// How often the server sends heartbeats to native clients.
     pub heartbeat_interval: Duration,
+    /// The server's identity, pairing codes and paired cameras. Without
+    /// it, TLS connections are refused (there is no certificate to show).
+    pub trust: Option<Arc<ServerTrust>>,
+    /// Also accept vigie's plaintext protocol, without a token (`--insecure`):
+    /// for the tutorial's first chapters and for tests. Names that belong
+    /// to paired cameras stay refused in plaintext.
+    pub insecure: bool,
+    /// Also accept the report's Python format (`--allow-legacy`), which can
+    /// be neither encrypted nor authenticated.
+    pub allow_legacy: bool,
 }
 
 /// 40 MiB: one first message of the default 32 MiB maximum, and then some.
@@ -98,6 +115,9 @@ impl Default for ServerConfig {
             hello_timeout: Duration::from_secs(5),
             read_timeout: Duration::from_secs(10),
             heartbeat_interval: Duration::from_secs(1),
+            trust: None,
+            insecure: false,
+            allow_legacy: false,
         }
     }
 }
@@ -153,6 +173,8 @@ struct Shared {
     /// One per camera connection.
     slots: Arc<Semaphore>,
     log: LogLimiter,
+    /// Fires for the connections of cameras revoked while connected.
+    revocations: Revocations,
 }
 
 /// Lines of one kind printed one by one per window, before the summary.
@@ -224,7 +246,18 @@ pub async fn run(
         config,
         registry,
         log: LogLimiter::new(LOG_BURST, LOG_WINDOW),
+        revocations: Revocations::default(),
     });
+    let tasks_shutdown = shutdown.clone();
+    if let Some(trust) = shared.config.trust.clone() {
+        let shared = shared.clone();
+        tasks.spawn(async move {
+            tokio::select! {
+                _ = tasks_shutdown.cancelled() => {}
+                () = revocations::housekeeping(trust, &shared) => {}
+            }
+        });
+    }
     let mut summaries = tokio::time::interval(Duration::from_secs(1));
     loop {
         let (stream, peer) = tokio::select! {
@@ -265,7 +298,7 @@ pub async fn run(
             tokio::select! {
                 _ = shutdown.cancelled() => {}
                 _ = evicted.cancelled() => {}
-                () = serve_peer(stream, peer, &shared, ticket) => {}
+                () = gate::serve_peer(stream, peer, &shared, ticket) => {}
             }
         });
     }
@@ -275,35 +308,6 @@ pub async fn run(
     tasks.close();
     tasks.wait().await;
     info!("server stopped");
-}
-
-/// Serves one peer on any byte stream (plain TCP today; a TLS stream wraps
-/// it without this code knowing), telling the formats apart by the first
-/// bytes.
-async fn serve_peer<S>(stream: S, peer: SocketAddr, shared: &Shared, ticket: Ticket)
-where
-    S: AsyncRead + AsyncWrite + Unpin + Send,
-{
-    let config = &shared.config;
-    let (read, write) = tokio::io::split(stream);
-    let mut reader = MessageReader::new(read, config.max_message);
-    let writer = MessageWriter::new(write);
-    let first = tokio::time::timeout(config.hello_timeout, reader.fill(MAGIC.len())).await;
-    let outcome = match first {
-        Err(_) => Err(Error::Timeout(config.hello_timeout)),
-        Ok(Err(e)) => Err(e),
-        Ok(Ok(bytes)) if bytes == MAGIC => {
-            reader.consume(MAGIC.len());
-            native_peer::serve(reader, writer, peer, shared, ticket).await
-        }
-        // No magic: the report's Python client, whose first four bytes are
-        // the length of its first pickle.
-        Ok(Ok(_)) => legacy_peer::serve(reader, peer, shared, ticket).await,
-    };
-    match outcome {
-        Ok(()) | Err(Error::Closed) => {}
-        Err(e) => shared.dropped("connections dropped", peer, &e),
-    }
 }
 
 /// Runs `read` until `deadline`, turning a timeout into [`Error::Timeout`].

@@ -4,6 +4,12 @@
 //! what its kind may weigh, before its body is read. Until its first valid
 //! frame the connection is *pending*: its messages come out of the shared
 //! budget of unproven bytes, and a newcomer can push it out of the pool.
+//!
+//! Inside TLS the hello must carry the camera's token, and the name must be
+//! the one the token was given for: that is what stops camera A's token
+//! from publishing as B, and an impostor from taking a paired name while
+//! its camera is offline. A connection opened by a pairing request goes to
+//! [`super::pairing_peer`] instead.
 
 use std::net::SocketAddr;
 
@@ -14,9 +20,13 @@ use tokio::time::{interval, Instant, MissedTickBehavior};
 use vigie_core::frame::now_us;
 use vigie_core::Frame;
 
+use tokio_util::sync::CancellationToken;
+use vigie_trust::{CameraToken, RefusalReason};
+
 use super::frame_check;
+use super::gate::Link;
 use super::pending::{Stage, Ticket};
-use super::{read_by, Shared};
+use super::{pairing_peer, read_by, Shared};
 use crate::connection::{MessageReader, MessageWriter};
 use crate::protocol::{self, Accept, ClientMessage, Hello, Refusal, ServerMessage};
 use crate::text::{self, escape};
@@ -31,6 +41,7 @@ pub(super) async fn serve<R, W>(
     peer: SocketAddr,
     shared: &Shared,
     ticket: Ticket,
+    link: Link,
 ) -> Result<(), Error>
 where
     R: AsyncRead + Unpin + Send,
@@ -40,12 +51,22 @@ where
     let hello_deadline = Instant::now() + config.hello_timeout;
     // The limit is checked on the length prefix: a 32 MiB "hello" is
     // refused on its first bytes, before anything is reserved for it.
-    let hello_read = reader.next_checked("hello", protocol::MAX_HELLO_LEN, protocol::hello_limit);
+    let hello_read = reader.next_checked(
+        "hello",
+        protocol::MAX_HELLO_LEN,
+        protocol::first_message_limit,
+    );
     let msg = read_by(hello_deadline, config.hello_timeout, hello_read).await?;
-    let ClientMessage::Hello(hello) = protocol::decode_client(&msg, config.max_message)? else {
-        return Err(Error::Malformed("expected a hello".into()));
+    let hello = match protocol::decode_client(&msg, config.max_message)? {
+        ClientMessage::Hello(hello) => hello,
+        ClientMessage::Pair(request) => {
+            return pairing_peer::serve(request, &mut writer, peer, shared, link).await
+        }
+        _ => return Err(Error::Malformed("expected a hello".into())),
     };
+    let mut revoked = None;
     let accepted = check_hello(&hello).and_then(|name| {
+        revoked = check_trust(shared, &hello, &name, link)?;
         let camera = shared
             .registry
             .register(&name, Protocol::Native.origin(peer))?;
@@ -73,9 +94,13 @@ where
         }))
         .await?;
     ticket.advance(Stage::SaidHello);
+    let how = match link {
+        Link::Tls => "TLS, paired",
+        Link::Plaintext => "plaintext, --insecure",
+    };
     shared.info(("cameras connected", "native"), || {
         escape(&format!(
-            "camera {:?} connected from {peer} (native, {}×{} {} at {} fps)",
+            "camera {:?} connected from {peer} (native, {how}, {}×{} {} at {} fps)",
             camera.name(),
             hello.width,
             hello.height,
@@ -93,7 +118,24 @@ where
         told_size: false,
         told_clock: false,
     };
-    let result = connection.stream(&mut reader, &mut writer).await;
+    let streamed = match &revoked {
+        None => Some(connection.stream(&mut reader, &mut writer).await),
+        Some(revoked) => tokio::select! {
+            result = connection.stream(&mut reader, &mut writer) => Some(result),
+            _ = revoked.cancelled() => None,
+        },
+    };
+    let result = streamed.unwrap_or_else(|| {
+        Err(Error::Refused(Refusal::Untrusted(
+            RefusalReason::TokenRevoked,
+        )))
+    });
+    if let Err(Error::Refused(refusal @ Refusal::Untrusted(_))) = &result {
+        // Tell the client why, briefly: it may not be reading.
+        let refuse = ServerMessage::Refuse(refusal.clone());
+        let wait = config.read_timeout.min(std::time::Duration::from_secs(1));
+        let _ = tokio::time::timeout(wait, writer.send_server(&refuse)).await;
+    }
     let name = connection.camera.name();
     match &result {
         Ok(()) => shared.info(("cameras disconnected", "goodbye"), || {
@@ -153,6 +195,9 @@ impl Connection<'_> {
                         ClientMessage::Goodbye => return Ok(()),
                         ClientMessage::Hello(_) => {
                             return Err(Error::Malformed("a second hello".into()))
+                        }
+                        ClientMessage::Pair(_) => {
+                            return Err(Error::Malformed("a pairing request after the hello".into()))
                         }
                     }
                 }
@@ -244,6 +289,33 @@ fn renamed(frame: Frame, name: &str) -> Result<Frame, Error> {
     let (mut header, payload) = frame.into_parts();
     header.camera = name.to_owned();
     Ok(Frame::new(header, payload)?)
+}
+
+/// Whether this camera may use `name` on this link. Inside TLS: only with
+/// its token, and the returned token fires if it is revoked. In plaintext
+/// (`--insecure`): only names no paired camera owns.
+fn check_trust(
+    shared: &Shared,
+    hello: &Hello,
+    name: &str,
+    link: Link,
+) -> Result<Option<CancellationToken>, Refusal> {
+    let Some(trust) = &shared.config.trust else {
+        return Ok(None);
+    };
+    match link {
+        Link::Tls => {
+            let token = hello.token.as_deref().and_then(CameraToken::parse);
+            trust
+                .authenticate(name, token.as_ref())
+                .map_err(Refusal::Untrusted)?;
+            Ok(Some(shared.revocations.watch(name)))
+        }
+        Link::Plaintext => match trust.authenticate(name, None) {
+            Err(taken @ RefusalReason::NameTaken { .. }) => Err(Refusal::Untrusted(taken)),
+            _ => Ok(None),
+        },
+    }
 }
 
 /// The hello's camera name in NFC form, or why the hello is refused.

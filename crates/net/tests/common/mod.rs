@@ -15,11 +15,25 @@ use vigie_net::client::{self, Backoff, ClientConfig, ClientSummary};
 use vigie_net::server::LocalServer;
 use vigie_net::{Error, ServerConfig};
 
+pub mod secure;
+
 /// A server running in the background of a test: vigie-net's own
 /// [`LocalServer`], with the helpers the tests share.
 pub type TestServer = LocalServer;
 
+/// Short timeouts, and both plaintext formats accepted (`--insecure`,
+/// `--allow-legacy`): the tests of the protocols themselves. The secure
+/// link's tests use [`secure_config`].
 pub fn quick_config() -> ServerConfig {
+    ServerConfig {
+        insecure: true,
+        allow_legacy: true,
+        ..secure_config()
+    }
+}
+
+/// Short timeouts and the server's defaults: TLS and paired cameras only.
+pub fn secure_config() -> ServerConfig {
     ServerConfig {
         hello_timeout: Duration::from_secs(2),
         read_timeout: Duration::from_secs(2),

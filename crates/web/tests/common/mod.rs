@@ -39,6 +39,8 @@ pub async fn start(config: WebConfig) -> Rig {
         hello_timeout: Duration::from_secs(2),
         read_timeout: Duration::from_secs(3),
         heartbeat_interval: Duration::from_millis(200),
+        insecure: true,
+        allow_legacy: true,
         ..ServerConfig::default()
     };
     let LocalServer {
