@@ -50,7 +50,9 @@ use crate::{Camera, CameraError, CameraInfo};
 pub struct DeviceInfo {
     /// The number to put in [`WebcamSettings::index`] (N of `/dev/videoN` on Linux).
     pub index: u32,
+    /// The name the driver gives it, as a person reads it.
     pub name: String,
+    /// More about it (on Linux, the driver and the bus).
     pub description: String,
 }
 
@@ -76,9 +78,13 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>, CameraError> {
 /// [`Camera::info`] for what was actually agreed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebcamSettings {
+    /// Which camera: N of `/dev/videoN` on Linux (see [`list_devices`]).
     pub index: u32,
+    /// Width to ask for, in pixels.
     pub width: u32,
+    /// Height to ask for, in pixels.
     pub height: u32,
+    /// Frames per second to ask for.
     pub fps: u32,
     /// The camera name stamped on every frame (1 to 64 bytes).
     pub name: String,

@@ -297,7 +297,7 @@ fn a_broker_restart_loses_no_event_beyond_the_bounded_queue() {
     let mut sent = Vec::new();
     let send = |i: u64| {
         let at = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 + i);
-        let event = if i % 2 == 0 {
+        let event = if i.is_multiple_of(2) {
             Event::motion_started("hall", None)
         } else {
             Event::motion_ended("hall", None)

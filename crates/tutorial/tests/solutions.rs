@@ -48,8 +48,8 @@ impl Camera for Damier {
             Vec::with_capacity((self.width * self.height * 3) as usize);
         for y in 0..self.height {
             for x in 0..self.width {
-                let white =
-                    (u64::from(x / 16 + y / 16) + self.sequence) % 2 == 0;
+                let white = (u64::from(x / 16 + y / 16) + self.sequence)
+                    .is_multiple_of(2);
                 let v = if white { 255 } else { 0 };
                 pixels.extend_from_slice(&[v, v, v]);
             }

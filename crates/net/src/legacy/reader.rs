@@ -399,7 +399,7 @@ mod tests {
                 .map(|_| {
                     state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                     let r = (state >> 16) as usize;
-                    if r % 3 == 0 {
+                    if r.is_multiple_of(3) {
                         (r >> 4) as u8
                     } else {
                         alphabet[r % alphabet.len()]
