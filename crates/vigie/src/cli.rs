@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use vigie_net::{Protocol, DEFAULT_PORT};
@@ -169,44 +169,10 @@ pub struct SurveillanceArgs {
     pub motion_masks: Vec<vigie_core::motion::Mask>,
 }
 
-/// `0,0,1,0.1` → a rectangle; `0,0;1,0;0.5,1` → a polygon.
+/// `0,0,1,0.1` → a rectangle; `0,0;1,0;0.5,1` → a polygon. The same
+/// syntax as `motion_mask` in `vigie.toml`, so one parser serves both.
 pub fn parse_mask(s: &str) -> anyhow::Result<vigie_core::motion::Mask> {
-    use vigie_core::motion::Mask;
-    let numbers = |part: &str| -> anyhow::Result<Vec<f32>> {
-        part.split(',')
-            .map(|n| {
-                n.trim()
-                    .parse::<f32>()
-                    .ok()
-                    .filter(|x| (0.0..=1.0).contains(x))
-                    .ok_or_else(|| anyhow!("{n:?} in {s:?} is not a fraction between 0 and 1"))
-            })
-            .collect()
-    };
-    if s.contains(';') {
-        let points = s
-            .split(';')
-            .map(|p| match numbers(p)?.as_slice() {
-                [x, y] => Ok((*x, *y)),
-                _ => Err(anyhow!("{p:?} in {s:?} is not a point X,Y")),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        if points.len() < 3 {
-            bail!("the polygon {s:?} needs at least 3 points");
-        }
-        return Ok(Mask::Polygon(points));
-    }
-    match numbers(s)?.as_slice() {
-        [x, y, w, h] => Ok(Mask::Rect {
-            x: *x,
-            y: *y,
-            w: *w,
-            h: *h,
-        }),
-        _ => {
-            bail!("{s:?} is not a zone: use X,Y,W,H (a rectangle) or X1,Y1;X2,Y2;X3,Y3 (a polygon)")
-        }
-    }
+    vigie_config::values::parse_mask(s).map_err(anyhow::Error::msg)
 }
 
 /// The web page and HTTP API (shared by `server` and `demo`).
