@@ -20,19 +20,28 @@ export DISPLAY=:78 WGPU_BACKEND=vulkan
 Xvfb "$DISPLAY" -screen 0 1280x720x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
-sleep 1
+# Wait until the X server answers: on a loaded CI machine one second was not
+# always enough, and the demo, finding no display, ran headless.
+for _ in $(seq 100); do
+  xdotool getdisplaygeometry >/dev/null 2>&1 && break
+  sleep 0.2
+done
+if ! xdotool getdisplaygeometry >/dev/null 2>&1; then
+  echo "window-smoke: FAILED: Xvfb on $DISPLAY did not answer within 20 s" >&2
+  exit 1
+fi
 
 "$VIGIE" demo --cameras 2 --http off --listen 127.0.0.1:0 --seconds 120 >demo.out 2>demo.err &
 demo=$!
 window=""
-for _ in $(seq 100); do
+for _ in $(seq 300); do
   window=$(xdotool search --name "vigie demo" 2>/dev/null | head -n 1 || true)
   [ -n "$window" ] && break
   sleep 0.2
 done
 if [ -z "$window" ]; then
   echo "window-smoke: FAILED: no vigie window appeared" >&2
-  cat demo.err >&2
+  cat demo.out demo.err >&2
   exit 1
 fi
 sleep 6 # let frames arrive and be decoded
