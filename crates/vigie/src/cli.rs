@@ -29,8 +29,11 @@ pub enum Command {
     Client(ClientArgs),
     /// Run a server, synthetic cameras and the live window in one process, over loopback.
     Demo(DemoArgs),
-    /// List the webcams this machine has (needs the `webcam` cargo feature).
-    Cameras,
+    /// Print a fresh pairing code from the server running on this machine.
+    Pair(crate::security::StateArgs),
+    /// List the webcams this machine has (needs the `webcam` cargo feature),
+    /// or the cameras this server paired (`paired`), or revoke one (`revoke`).
+    Cameras(CamerasArgs),
     /// Measure frames per second, CPU per frame and latency over loopback.
     Bench(crate::bench::BenchArgs),
 }
@@ -43,7 +46,8 @@ impl Command {
             Command::Server(_) => "server",
             Command::Client(_) => "client",
             Command::Demo(_) => "demo",
-            Command::Cameras => "cameras",
+            Command::Pair(_) => "pair",
+            Command::Cameras(_) => "cameras",
             Command::Bench(_) => "bench",
         }
     }
@@ -92,11 +96,48 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = 10.0)]
     pub offline_after: f64,
 
+    /// Also accept vigie's plaintext protocol, without pairing or token:
+    /// such cameras are neither encrypted nor authenticated (for the
+    /// tutorial's first chapters and for tests). Prints a warning.
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// Also accept the report's Python format, which can be neither
+    /// encrypted nor authenticated. Prints a warning, and one per legacy camera.
+    #[arg(long)]
+    pub allow_legacy: bool,
+
+    #[command(flatten)]
+    pub state: crate::security::StateArgs,
+
     #[command(flatten)]
     pub surveillance: SurveillanceArgs,
 
     #[command(flatten)]
     pub http: HttpArgs,
+}
+
+/// `vigie cameras [paired | revoke NAME]`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CamerasArgs {
+    #[command(subcommand)]
+    pub action: Option<CamerasAction>,
+}
+
+/// What `vigie cameras` does; nothing: list the webcams.
+#[derive(Debug, Subcommand)]
+pub enum CamerasAction {
+    /// List the cameras paired with the server of this state directory.
+    Paired(crate::security::StateArgs),
+    /// Revoke a paired camera: a running server drops it within a second
+    /// and refuses its token from then on.
+    Revoke {
+        /// The camera's name, as `vigie cameras paired` lists it.
+        name: String,
+        #[command(flatten)]
+        state: crate::security::StateArgs,
+    },
 }
 
 /// Motion detection and recording (shared by `server` and `demo`).
@@ -197,6 +238,12 @@ pub struct HttpArgs {
     /// requests for other names get 421 (protection from DNS rebinding).
     #[arg(long = "http-allowed-host", value_name = "NAME")]
     pub http_allowed_hosts: Vec<String>,
+
+    /// Serve plain HTTP, and allow no password, even beyond loopback.
+    /// Without it, a page on another address is HTTPS with the server's
+    /// certificate and needs --http-password.
+    #[arg(long)]
+    pub http_insecure: bool,
 }
 
 /// Where the web side listens, if anywhere.
@@ -217,9 +264,25 @@ fn parse_http(s: &str) -> anyhow::Result<HttpAddr> {
 
 #[derive(Debug, Args)]
 pub struct ClientArgs {
-    /// The server to send to, as HOST:PORT (for example 192.168.1.20:8485).
+    /// The server to send to, as HOST or HOST:PORT (for example
+    /// 192.168.1.20; the port is 8485 if not given).
     #[arg(long)]
     pub server: String,
+
+    /// Pair with the server first, with the code it printed (`pairing
+    /// code: …`). Needed once per server and camera name; later runs find
+    /// the pinned certificate and the token in the state directory.
+    #[arg(long, value_name = "CODE", conflicts_with = "insecure")]
+    pub pair: Option<String>,
+
+    /// Send in plaintext, without pairing: only a server started with
+    /// --insecure accepts it. The report's format (--protocol legacy) is
+    /// always plaintext, so it needs this too.
+    #[arg(long)]
+    pub insecure: bool,
+
+    #[command(flatten)]
+    pub state: crate::security::StateArgs,
 
     /// The name of this camera, as the server will show it.
     #[arg(long, default_value = "camera")]

@@ -3,7 +3,8 @@
 //!
 //! Each subcommand lives in its own folder (`server/`, `client/`, `demo/`,
 //! `bench/`, `cameras/`); what `server` and `demo` share, the order in
-//! which a station starts and stops, is in `station/`. This file only parses
+//! which a station starts and stops, is in `station/`; the secure link's
+//! options (state directory, pairing, revocation) are in `security.rs`. This file only parses
 //! the command line, sets up logging and turns the outcome into an exit
 //! code, in one place ([`exit_code`]):
 //!
@@ -20,6 +21,7 @@ mod cameras;
 mod cli;
 mod client;
 mod demo;
+mod security;
 mod server;
 mod station;
 
@@ -30,7 +32,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use cli::{Cli, Command};
+use cli::{CamerasAction, Cli, Command};
 
 /// Exit code for a run that could not start because of how it was asked.
 const EXIT_USAGE: u8 = 2;
@@ -69,7 +71,12 @@ fn main() -> ExitCode {
 
     let name = cli.command.name();
     let outcome = match cli.command {
-        Command::Cameras => cameras::run(),
+        Command::Pair(state) => security::pair(&state),
+        Command::Cameras(args) => match args.action {
+            None => cameras::run(),
+            Some(CamerasAction::Paired(state)) => security::list_paired(&state),
+            Some(CamerasAction::Revoke { name, state }) => security::revoke(&state, &name),
+        },
         Command::Server(args) => server::run(args),
         Command::Client(args) => client::run(args),
         Command::Demo(args) => demo::run(args),

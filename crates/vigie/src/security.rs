@@ -16,7 +16,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 use vigie_net::client::{Link, TlsLink};
 use vigie_net::ServerTrust;
-use vigie_trust::pairing::{requests, SystemClock};
+use vigie_trust::pairing::{requests, PairingLimits, SystemClock};
 use vigie_trust::{state_dir, CameraBook, PairingCode, StateDir};
 
 /// `--state-dir`, shared by every subcommand that needs it.
@@ -41,19 +41,32 @@ impl StateArgs {
 /// How long `vigie pair` waits for the running server's answer.
 const PAIR_ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Opens the server's trust material and prints its fingerprint and a
-/// first pairing code.
+/// Opens the server's trust material: its key and certificate (made on
+/// the first start), its paired cameras.
 pub fn open_server(state: &StateArgs) -> anyhow::Result<Arc<ServerTrust>> {
     let dir = state.open()?;
     let shown = dir.path().display().to_string();
-    let (trust, created) = ServerTrust::open(dir, Arc::new(SystemClock))?;
+    let (trust, created) = ServerTrust::open(dir, Arc::new(SystemClock))
+        .with_context(|| format!("cannot open the server's identity in {shown}"))?;
     if created {
         println!("made the server's key and certificate in {shown}");
     }
-    println!("server fingerprint: {}", trust.fingerprint().short());
+    Ok(Arc::new(trust))
+}
+
+/// Prints what a person compares and types: the fingerprint, in its short
+/// form and in full (the form a browser's certificate viewer shows), and a
+/// first pairing code.
+pub fn announce(trust: &ServerTrust) -> anyhow::Result<()> {
+    let fingerprint = trust.fingerprint();
+    println!("server fingerprint: {}", fingerprint.short());
+    println!(
+        "  in full (SHA-256, as browsers show it): {}",
+        fingerprint.hex()
+    );
     let code = trust.issue_code()?;
     println!("pairing code: {code}   (single use, valid 10 minutes; a fresh one: vigie pair)");
-    Ok(Arc::new(trust))
+    Ok(())
 }
 
 /// The warnings of the opt-outs, printed at start.
@@ -103,20 +116,74 @@ pub fn revoke(state: &StateArgs, name: &str) -> anyhow::Result<()> {
 
 /// The client's link: TLS with the state directory's pins (pairing first
 /// with `code`), or plaintext with `insecure`.
-pub fn client_link(
-    state: &StateArgs,
-    code: Option<&str>,
-    insecure: bool,
-) -> anyhow::Result<Link> {
+pub fn client_link(state: &StateArgs, code: Option<&str>, insecure: bool) -> anyhow::Result<Link> {
     if insecure {
         if code.is_some() {
-            bail!("--pair needs the encrypted link: remove --insecure");
+            return Err(crate::usage(
+                "--pair needs the encrypted link: remove --insecure",
+            ));
         }
         return Ok(Link::Plaintext);
     }
-    let pair = code.map(PairingCode::parse).transpose()?;
+    let pair = code
+        .map(PairingCode::parse)
+        .transpose()
+        .map_err(|e| crate::usage(format!("--pair: {e}")))?;
     Ok(Link::Tls(TlsLink {
         state: state.open()?,
         pair,
     }))
+}
+
+/// The demo's secure link, set up with no step for the user: a server
+/// identity and a client state of its own, in a temporary folder removed
+/// at the end, and one pairing code per synthetic camera, redeemed in
+/// process. Its cameras use TLS and tokens like any other: what the demo
+/// shows is what a real setup does.
+pub struct DemoTrust {
+    folder: PathBuf,
+    server: Arc<ServerTrust>,
+    clients: StateDir,
+}
+
+impl DemoTrust {
+    /// A fresh identity for a demo of `cameras` cameras.
+    pub fn new(cameras: usize) -> anyhow::Result<DemoTrust> {
+        let folder = std::env::temp_dir().join(format!("vigie-demo-{}", std::process::id()));
+        // A folder left by a demo that was killed, under a reused pid.
+        let _ = std::fs::remove_dir_all(&folder);
+        let state = StateDir::open(&folder)
+            .with_context(|| format!("cannot make the demo's folder {}", folder.display()))?;
+        let limits = PairingLimits {
+            max_codes: cameras + 1,
+            ..PairingLimits::default()
+        };
+        let clients = state.subdir("cameras")?;
+        let (server, _) = ServerTrust::open_with_limits(state, Arc::new(SystemClock), limits)?;
+        Ok(DemoTrust {
+            folder,
+            server: Arc::new(server),
+            clients,
+        })
+    }
+
+    /// The server's side.
+    pub fn server(&self) -> &Arc<ServerTrust> {
+        &self.server
+    }
+
+    /// The link of one synthetic camera: a code of its own, and its own
+    /// client folder (two cameras never write the same pin file).
+    pub fn camera_link(&self, index: usize) -> anyhow::Result<Link> {
+        Ok(Link::Tls(TlsLink {
+            state: self.clients.subdir(&format!("camera-{index}"))?,
+            pair: Some(self.server.issue_code()?),
+        }))
+    }
+}
+
+impl Drop for DemoTrust {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
 }

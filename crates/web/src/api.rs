@@ -54,6 +54,9 @@ pub(crate) struct CamerasJson {
     pub connected: usize,
     /// The port cameras connect to (shown on the empty page).
     pub camera_port: u16,
+    /// The fingerprint of the server's certificate (`3F:9A:…`), to check
+    /// a browser's certificate warning against; `null` when not set.
+    pub server_fingerprint: Option<String>,
     pub cameras: Vec<CameraJson>,
 }
 
@@ -101,11 +104,12 @@ impl CameraJson {
 
 impl CamerasJson {
     /// Everything the registry knows, now.
-    pub(crate) fn now(registry: &vigie_hub::Registry, camera_port: u16) -> CamerasJson {
-        let views = registry.snapshot();
+    pub(crate) fn now(app: &crate::routes::App) -> CamerasJson {
+        let views = app.registry.snapshot();
         CamerasJson {
-            connected: registry.connected(),
-            camera_port,
+            connected: app.registry.connected(),
+            camera_port: app.camera_port,
+            server_fingerprint: app.fingerprint.clone(),
             cameras: views.iter().map(CameraJson::from_view).collect(),
         }
     }

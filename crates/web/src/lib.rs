@@ -132,6 +132,10 @@ pub struct WebConfig {
     /// certificate, `alpn_protocols` set to `http/1.1`): what the binary
     /// does when the page listens beyond loopback. `None`: plain HTTP.
     pub tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    /// The server certificate's fingerprint (`3F:9A:…`), shown on the page
+    /// so that a user can check the browser's certificate warning against
+    /// the one the server printed at start. `None`: not shown.
+    pub fingerprint: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -146,6 +150,7 @@ impl Default for WebConfig {
             allowed_hosts: Vec::new(),
             max_replays: MAX_REPLAYS,
             tls: None,
+            fingerprint: None,
         }
     }
 }
@@ -163,6 +168,7 @@ impl fmt::Debug for WebConfig {
             .field("allowed_hosts", &self.allowed_hosts)
             .field("max_replays", &self.max_replays)
             .field("tls", &self.tls.is_some())
+            .field("fingerprint", &self.fingerprint)
             .finish()
     }
 }

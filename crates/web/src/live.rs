@@ -256,7 +256,7 @@ impl Feed {
     /// The state document; also refreshes the list of cameras and forgets
     /// answers that never came.
     async fn send_state(&mut self, socket: &mut WebSocket) -> WsResult {
-        let doc = CamerasJson::now(&self.app.registry, self.app.camera_port);
+        let doc = CamerasJson::now(&self.app);
         self.names = doc.cameras.iter().map(|c| c.name.clone()).collect();
         let known: HashSet<&String> = self.names.iter().collect();
         self.sent.retain(|name, _| known.contains(name));

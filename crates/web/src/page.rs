@@ -64,6 +64,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("close", "fermer", "close"),
     (
+        "fingerprint",
+        "empreinte du certificat du serveur (comparez-la à l’avertissement du navigateur) :",
+        "server certificate fingerprint (compare it with the browser's warning):",
+    ),
+    (
         "noscript",
         "Cette page a besoin de JavaScript pour afficher les caméras.",
         "This page needs JavaScript to show the cameras.",

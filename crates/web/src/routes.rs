@@ -37,6 +37,8 @@ pub(crate) struct App {
     pub metrics: Arc<Metrics>,
     /// The cameras' port, shown on the empty page.
     pub camera_port: u16,
+    /// The server certificate's fingerprint, shown on the page.
+    pub fingerprint: Option<String>,
     /// The recording folder, when the server records.
     pub recordings: Option<std::path::PathBuf>,
     /// Cancelled when the server stops: long-lived viewers end then.
@@ -49,6 +51,7 @@ impl App {
     pub(crate) fn new(
         registry: Registry,
         camera_port: u16,
+        fingerprint: Option<String>,
         recordings: Option<std::path::PathBuf>,
         shutdown: CancellationToken,
         max_replays: usize,
@@ -60,6 +63,7 @@ impl App {
             cache,
             metrics,
             camera_port,
+            fingerprint,
             recordings,
             shutdown,
             replays: replay::slots(max_replays),
@@ -139,7 +143,7 @@ pub(crate) fn unknown_camera(lang: Lang) -> Response {
 }
 
 async fn cameras(State(app): State<App>) -> Response {
-    let doc = CamerasJson::now(&app.registry, app.camera_port);
+    let doc = CamerasJson::now(&app);
     ([(header::CACHE_CONTROL, "no-store")], Json(doc)).into_response()
 }
 

@@ -92,6 +92,7 @@ pub async fn serve(
     let app = App::new(
         registry.clone(),
         config.listen_port_for_display,
+        config.fingerprint.clone(),
         config.recordings.clone(),
         stopping.clone(),
         config.max_replays,

@@ -12,6 +12,13 @@ use crate::cli::{ClientArgs, WireFormat};
 /// size that cannot be had is a usage error; a server that cannot be
 /// reached, a runtime one.
 pub fn run(args: ClientArgs) -> anyhow::Result<()> {
+    if args.protocol == Protocol::Legacy && !args.insecure {
+        return Err(crate::usage(
+            "--protocol legacy: the report's format can be neither encrypted nor \
+             authenticated; add --insecure to send it anyway (the server needs --allow-legacy)",
+        ));
+    }
+    let link = crate::security::client_link(&args.state, args.pair.as_deref(), args.insecure)?;
     let source = source::parse_source(&args.source)?;
     let size = source::parse_size(&args.size)?;
     if args.protocol == Protocol::Legacy && args.format == WireFormat::Raw {
@@ -34,6 +41,7 @@ pub fn run(args: ClientArgs) -> anyhow::Result<()> {
         fps: args.fps,
         every: args.every,
         frames: args.frames,
+        link,
         ..ClientConfig::new(args.server)
     };
     crate::runtime()?.block_on(async {

@@ -14,6 +14,7 @@ use vigie_net::ServerConfig;
 use vigie_viewer::ViewerOptions;
 
 use crate::cli::DemoArgs;
+use crate::security::DemoTrust;
 use crate::station::{self, FdBudget, IfBusy, Plan, Station, WebPlan};
 
 pub use rooms::room;
@@ -24,10 +25,12 @@ const GOODBYE: Duration = Duration::from_millis(200);
 /// Runs `vigie demo` until Ctrl-C, Q or `--seconds`.
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     let surveillance = station::surveillance_config(&args.surveillance)?;
+    let trust = DemoTrust::new(args.cameras as usize)?;
     let web = WebPlan::from_args(
         &args.http,
         args.surveillance.record.as_deref(),
         IfBusy::TakeAFreePort,
+        trust.server(),
     )?;
     let bound = Station::bind(args.listen, IfBusy::TakeAFreePort)?;
     let local = bound.local_addr();
@@ -38,10 +41,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     let budget = FdBudget::at_start(ServerConfig::default().fd_budget());
     println!("vigie demo: {}", budget.line());
     let plan = Plan {
-        // Plaintext cameras until the binary's TLS wiring (issue 15) lands.
+        // The demo's cameras pair in process and use TLS, as real ones do.
         server: budget.fit(ServerConfig {
-            insecure: true,
-            allow_legacy: true,
+            trust: Some(trust.server().clone()),
             ..ServerConfig::default()
         }),
         max_cameras: 128,
@@ -62,7 +64,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             stop.cancel();
         });
     }
-    if let Err(e) = start_cameras(&station, &args) {
+    if let Err(e) = start_cameras(&station, &args, &trust) {
         station.stop();
         return Err(e);
     }
@@ -96,7 +98,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
 }
 
 /// One synthetic camera per room, each a real client on loopback.
-fn start_cameras(station: &Station, args: &DemoArgs) -> anyhow::Result<()> {
+fn start_cameras(station: &Station, args: &DemoArgs, trust: &DemoTrust) -> anyhow::Result<()> {
     let cameras = station.shutdown().child_token();
     for i in 0..args.cameras as usize {
         let (name, w, h) = room(i);
@@ -108,6 +110,7 @@ fn start_cameras(station: &Station, args: &DemoArgs) -> anyhow::Result<()> {
             .context("JPEG quality 90")?;
         let config = ClientConfig {
             fps: args.fps,
+            link: trust.camera_link(i)?,
             ..ClientConfig::new(station.local_addr().to_string())
         };
         let stop = cameras.clone();

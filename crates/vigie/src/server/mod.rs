@@ -10,6 +10,7 @@ use vigie_net::ServerConfig;
 use vigie_viewer::ViewerOptions;
 
 use crate::cli::ServerArgs;
+use crate::security;
 use crate::station::{self, FdBudget, IfBusy, Plan, Station, WebPlan};
 use crate::usage;
 
@@ -22,25 +23,27 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
         ));
     }
     let surveillance = station::surveillance_config(&args.surveillance)?;
+    let trust = security::open_server(&args.state)?;
     let web = WebPlan::from_args(
         &args.http,
         args.surveillance.record.as_deref(),
         IfBusy::Fail,
+        &trust,
     )?;
     let bound = Station::bind(args.listen, IfBusy::Fail)?;
     let local = bound.local_addr();
     println!("vigie server listening on {local}");
     let reachable = station::reachable_addresses(local);
     for addr in &reachable {
-        println!("  cameras can connect to {addr}   (vigie client --server {addr})");
+        println!("  cameras can connect to {addr}   (the first time: vigie client --server {addr} --pair CODE)");
     }
+    security::announce(&trust)?;
+    security::warn_opt_outs(args.insecure, args.allow_legacy);
     let wanted = ServerConfig {
         max_connections: args.max_cameras as usize * 2,
-        // The binary's flags for issue 15 (--state-dir, --insecure,
-        // --allow-legacy, --pair) are not wired yet: it keeps accepting
-        // both plaintext formats, as before.
-        insecure: true,
-        allow_legacy: true,
+        trust: Some(trust),
+        insecure: args.insecure,
+        allow_legacy: args.allow_legacy,
         ..ServerConfig::default()
     };
     let budget = FdBudget::at_start(wanted.fd_budget());

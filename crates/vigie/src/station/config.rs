@@ -5,12 +5,14 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use vigie_core::motion::MotionConfig;
 use vigie_record::analysis::detector_config;
 use vigie_record::surveillance::SurveillanceConfig;
 use vigie_record::RecordConfig;
+use vigie_trust::ServerTrust;
 
 use super::bind::IfBusy;
 use crate::cli::{HttpAddr, HttpArgs, SurveillanceArgs};
@@ -99,15 +101,22 @@ impl WebPlan {
     /// The web side asked for by `--http…`, serving the recordings of
     /// `recordings`; `None` for `--http off`. A password without a user
     /// (and the like) is a usage error.
+    ///
+    /// On loopback the page is plain HTTP: only this machine reaches it.
+    /// Beyond loopback it is HTTPS with the server's own certificate
+    /// (`trust`), and it needs a password: the same network that could
+    /// read the cameras' link could read the page, and the password with
+    /// it. `--http-insecure` opts out of both, knowingly.
     pub fn from_args(
         args: &HttpArgs,
         recordings: Option<&Path>,
         if_busy: IfBusy,
+        trust: &ServerTrust,
     ) -> anyhow::Result<Option<WebPlan>> {
         let HttpAddr::At(addr) = args.http else {
             return Ok(None);
         };
-        let config = vigie_web::WebConfig {
+        let mut config = vigie_web::WebConfig {
             user: args.http_user.clone(),
             password: args.http_password.clone(),
             recordings: recordings.map(Path::to_path_buf),
@@ -117,6 +126,20 @@ impl WebPlan {
         config
             .credentials()
             .map_err(|e| usage(format!("--http-user/--http-password: {e}")))?;
+        if !addr.ip().is_loopback() && !args.http_insecure {
+            if !config.auth_enabled() {
+                return Err(usage(format!(
+                    "the web page would listen on {addr}, beyond this machine, without a password: \
+                     give one (--http-password, or the {} environment variable), \
+                     or listen on 127.0.0.1, or accept an open page in plaintext with --http-insecure",
+                    vigie_web::PASSWORD_ENV
+                )));
+            }
+            let mut tls = (*trust.tls_config()).clone();
+            tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+            config.tls = Some(Arc::new(tls));
+            config.fingerprint = Some(trust.fingerprint().hex());
+        }
         Ok(Some(WebPlan {
             addr,
             if_busy,

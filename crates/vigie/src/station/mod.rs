@@ -246,6 +246,11 @@ async fn start_web(
     camera_port: u16,
     shutdown: &CancellationToken,
 ) -> anyhow::Result<String> {
+    let scheme = if web.config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let config = vigie_web::WebConfig {
         listen_port_for_display: camera_port,
         max_connections,
@@ -269,5 +274,5 @@ async fn start_web(
     } else {
         local
     };
-    Ok(format!("http://{shown}/"))
+    Ok(format!("{scheme}://{shown}/"))
 }

@@ -42,6 +42,8 @@
   const empty = document.getElementById('empty');
   const count = document.getElementById('count');
   const link = document.getElementById('link');
+  const identity = document.getElementById('identity');
+  const fingerprint = document.getElementById('fingerprint');
   const names = new TextDecoder();
   const tiles = new Map(); // name -> tile
   let state = null; // the last state message
@@ -159,6 +161,9 @@
     for (const tile of [...tiles.values()]) if (!seen.has(tile.name)) removeTile(tile);
     // Keep the server's order (by name).
     for (const info of message.cameras) grid.appendChild(tiles.get(info.name).el);
+    // Shown as text, never as HTML (and it is hex and colons anyway).
+    identity.hidden = !message.server_fingerprint;
+    fingerprint.textContent = message.server_fingerprint || '';
     const n = message.cameras.length;
     empty.hidden = n > 0;
     if (n === 0) empty.textContent = W.port(message.camera_port);
