@@ -5,6 +5,7 @@ use std::process::Command;
 fn vigie(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args(args)
+        .env("VIGIE_STATE_DIR", vigie_testkit::fresh_state_dir())
         .output()
         .expect("the vigie binary runs")
 }
@@ -109,6 +110,7 @@ fn the_demo_runs_and_prints_its_cameras() {
 fn a_server_without_display_suggests_headless_and_exits_2() {
     let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args(["server", "--listen", "127.0.0.1:0"])
+        .env("VIGIE_STATE_DIR", vigie_testkit::fresh_state_dir())
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .output()
@@ -130,6 +132,7 @@ fn bad_web_options_are_exit_code_2() {
             "--http-user",
             "bob",
         ])
+        .env("VIGIE_STATE_DIR", vigie_testkit::fresh_state_dir())
         .env_remove("VIGIE_HTTP_PASSWORD")
         .output()
         .unwrap();

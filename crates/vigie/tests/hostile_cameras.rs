@@ -68,6 +68,8 @@ impl Server {
     fn start(record: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
             .args(["server", "--headless", "--http", "off"])
+            .args(["--insecure", "--allow-legacy"])
+            .env("VIGIE_STATE_DIR", vigie_testkit::fresh_state_dir())
             .args(["--listen", "127.0.0.1:0", "--stats-interval", "60"])
             .arg("--record")
             .arg(record)
@@ -184,7 +186,7 @@ fn hostile(server: String, n: usize, jpeg: Frame, stop: Arc<AtomicBool>) -> Join
 
 fn good_client(server: &str, name: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .args(["client", "--server", server, "--name", name])
+        .args(["client", "--insecure", "--server", server, "--name", name])
         .args(["--size", "320x240", "--fps", "15"])
         .args(["--frames", &GOOD_FRAMES.to_string()])
         .stdout(Stdio::piped())

@@ -17,6 +17,8 @@ impl Server {
     fn start(record: &Path) -> (Server, String) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
             .args(["server", "--headless", "--http", "off"])
+            .args(["--insecure", "--allow-legacy"])
+            .env("VIGIE_STATE_DIR", vigie_testkit::fresh_state_dir())
             .args(["--listen", "127.0.0.1:0", "--stats-interval", "60"])
             .arg("--record")
             .arg(record)
@@ -64,7 +66,14 @@ fn a_long_event_is_listed_segment_by_segment_while_it_goes_on() {
     let (server, address) = Server::start(dir.path());
     // 20 s of the default pattern: motion all the time.
     let mut camera = Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .args(["client", "--server", &address, "--name", "carre"])
+        .args([
+            "client",
+            "--insecure",
+            "--server",
+            &address,
+            "--name",
+            "carre",
+        ])
         .args(["--size", "160x120", "--fps", "15", "--frames", "300"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())

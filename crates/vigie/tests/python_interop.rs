@@ -59,7 +59,11 @@ fn the_report_client_sends_to_the_vigie_server() {
                     "127.0.0.1:0",
                     "--stats-interval",
                     "0.2",
+                    // The report's format can be neither encrypted nor
+                    // authenticated: the server takes it only when told.
+                    "--allow-legacy",
                 ])
+                .env("VIGIE_STATE_DIR", vigie_testkit::fresh_state_dir())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
                 .spawn()
@@ -129,7 +133,7 @@ fn the_vigie_legacy_client_is_read_by_the_report_server() {
         let port = first.trim().strip_prefix("listening ").unwrap().to_owned();
 
         let client = Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .args(["client", "--protocol", "legacy", "--server"])
+            .args(["client", "--insecure", "--protocol", "legacy", "--server"])
             .arg(format!("127.0.0.1:{port}"))
             .args([
                 "--size",

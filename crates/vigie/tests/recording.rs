@@ -31,6 +31,8 @@ impl Server {
                 "60",
             ])
             .args(extra)
+            .args(["--insecure", "--allow-legacy"])
+            .env("VIGIE_STATE_DIR", vigie_testkit::fresh_state_dir())
             .stdout(Stdio::piped())
             .spawn()
             .expect("the vigie binary runs");
@@ -126,7 +128,7 @@ fn unchunk(mut body: &[u8]) -> Vec<u8> {
 
 fn client(server: &str, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .args(["client", "--server", server])
+        .args(["client", "--insecure", "--server", server])
         .args(args)
         .stdout(Stdio::null())
         .spawn()

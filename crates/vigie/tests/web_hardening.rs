@@ -36,6 +36,8 @@ impl Server {
         };
         let mut child = command
             .args(["server", "--headless", "--listen", "127.0.0.1:0"])
+            .args(["--insecure", "--allow-legacy"])
+            .env("VIGIE_STATE_DIR", vigie_testkit::fresh_state_dir())
             .args(["--http", "127.0.0.1:0", "--stats-interval", "60"])
             .args(extra)
             .stdout(Stdio::piped())
@@ -105,7 +107,16 @@ struct Camera(Child);
 impl Camera {
     fn start(server: &str, name: &str, size: &str) -> Camera {
         let child = Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .args(["client", "--server", server, "--name", name, "--size", size])
+            .args([
+                "client",
+                "--insecure",
+                "--server",
+                server,
+                "--name",
+                name,
+                "--size",
+                size,
+            ])
             .args(["--fps", "15"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -46,6 +46,8 @@ impl ServerProcess {
             "127.0.0.1:0",
             "--stats-interval",
             "0.5",
+            "--insecure",
+            "--allow-legacy",
         ];
         args.extend_from_slice(extra);
         let mut command = match fd_limit {
@@ -61,6 +63,7 @@ impl ServerProcess {
         let mut child = command
             .args(&args)
             .env("RUST_LOG", "info")
+            .env("VIGIE_STATE_DIR", vigie_testkit::fresh_state_dir())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -159,7 +162,14 @@ pub struct ClientProcess(Child);
 impl ClientProcess {
     pub fn start(addr: SocketAddr, name: &str, protocol: &str) -> ClientProcess {
         let child = Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .args(["client", "--server", &addr.to_string(), "--name", name])
+            .args([
+                "client",
+                "--insecure",
+                "--server",
+                &addr.to_string(),
+                "--name",
+                name,
+            ])
             .args(["--fps", "5", "--size", "160x120", "--protocol", protocol])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
