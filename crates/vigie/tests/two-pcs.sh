@@ -50,18 +50,30 @@ ip -n "$PC1" link set veth-pc1 up
 ip -n "$PC2" link set veth-pc2 up
 
 echo "two-pcs: PC 1 ($PC1, 10.85.0.1) starts the server"
+# Each PC keeps its own state: the server its key and paired cameras, the
+# camera its pinned certificate and token (the README's recipe, in order:
+# start the server, read the code, start the client with it).
 ip netns exec "$PC1" "$VIGIE" server --headless --http off --listen 0.0.0.0:8485 --stats-interval 1 \
-  >"$LOG/server.out" 2>"$LOG/server.err" &
+  --state-dir "$LOG/pc1-state" >"$LOG/server.out" 2>"$LOG/server.err" &
 server_pid=$!
 for _ in $(seq 100); do
-  grep -q "listening on" "$LOG/server.out" 2>/dev/null && break
+  grep -q "^pairing code:" "$LOG/server.out" 2>/dev/null && break
   sleep 0.1
 done
 cat "$LOG/server.out"
+code=$(awk '/^pairing code:/ { print $3; exit }' "$LOG/server.out")
+if [ -z "$code" ]; then
+  echo "two-pcs: FAILED: the server printed no pairing code" >&2
+  cat "$LOG/server.err" >&2
+  exit 1
+fi
 
-echo "two-pcs: PC 2 ($PC2, 10.85.0.2) sends $FRAMES frames to 10.85.0.1:8485"
-ip netns exec "$PC2" "$VIGIE" client --server 10.85.0.1:8485 --name salon \
-  --size 320x240 --fps 15 --frames "$FRAMES"
+echo "two-pcs: PC 2 ($PC2, 10.85.0.2) pairs with code $code, then sends $FRAMES frames over TLS"
+ip netns exec "$PC2" "$VIGIE" client --server 10.85.0.1 --pair "$code" --name salon \
+  --state-dir "$LOG/pc2-state" --size 320x240 --fps 15 --frames 1
+# A later run needs no code: the certificate is pinned, the token kept.
+ip netns exec "$PC2" "$VIGIE" client --server 10.85.0.1 --name salon \
+  --state-dir "$LOG/pc2-state" --size 320x240 --fps 15 --frames "$FRAMES"
 
 # The server's summary table, printed when it stops, says what arrived.
 kill -TERM "$server_pid"
@@ -71,10 +83,16 @@ echo "two-pcs: server output:"
 cat "$LOG/server.out"
 received=$(awk '$1 == "salon" && $3 == "native" { print $4 }' "$LOG/server.out" | tail -n 1)
 peer=$(awk '$1 == "salon" && $3 == "native" { print $2 }' "$LOG/server.out" | tail -n 1)
-if [ "$received" = "$FRAMES" ] && [[ "$peer" == 10.85.0.2:* ]]; then
-  echo "two-pcs: OK: $received frames from $peer crossed the virtual network"
+if ! grep -q 'camera "salon" connected from 10.85.0.2:.*TLS, paired' "$LOG/server.err"; then
+  echo "two-pcs: FAILED: the camera did not connect over TLS as a paired camera" >&2
+  cat "$LOG/server.err" >&2
+  exit 1
+fi
+# The camera's count covers both runs: 1 frame while pairing, then $FRAMES.
+if [ "$received" = "$((FRAMES + 1))" ] && [[ "$peer" == 10.85.0.2:* ]]; then
+  echo "two-pcs: OK: paired, then $received frames from $peer crossed the virtual network over TLS"
 else
-  echo "two-pcs: FAILED: expected $FRAMES frames from 10.85.0.2, the server saw '${received:-none}' from '${peer:-nobody}'" >&2
+  echo "two-pcs: FAILED: expected $((FRAMES + 1)) frames from 10.85.0.2, the server saw '${received:-none}' from '${peer:-nobody}'" >&2
   cat "$LOG/server.err" >&2
   exit 1
 fi

@@ -29,13 +29,19 @@ unshare -n bash -c '
   ip link set lo up
   pids=()
   trap "kill \${pids[*]} 2>/dev/null || true; wait 2>/dev/null || true" EXIT
-  "$vigie" server --headless --listen 127.0.0.1:8485 --http 127.0.0.1:8080 >"$work/server.log" 2>&1 &
+  "$vigie" server --headless --listen 127.0.0.1:8485 --http 127.0.0.1:8080 \
+    --state-dir "$work/server-state" >"$work/server.log" 2>&1 &
   pids+=($!)
+  for _ in $(seq 100); do
+    grep -q "^pairing code:" "$work/server.log" 2>/dev/null && break
+    sleep 0.1
+  done
+  code=$(awk "/^pairing code:/ { print \$3; exit }" "$work/server.log")
   for _ in $(seq 100); do
     (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null && break
     sleep 0.1
   done
-  "$vigie" client --server 127.0.0.1:8485 --name porte --scene moving-object --size 640x480 --fps 15 >"$work/client.log" 2>&1 &
+  "$vigie" client --server 127.0.0.1:8485 --pair "$code" --state-dir "$work/camera-state" --name porte --scene moving-object --size 640x480 --fps 15 >"$work/client.log" 2>&1 &
   pids+=($!)
   motion -n -c "$work/motion.conf" >"$work/motion.log" 2>&1 &
   pids+=($!)
