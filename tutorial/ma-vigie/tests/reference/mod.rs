@@ -16,12 +16,30 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// Les options du vrai serveur pour ces tests : sans fenêtre, sans page web,
-/// en clair. Quand le lien chiffré arrivera, ajoutez `"--insecure"` ici (et
-/// dans `CLIENT_ARGS`) : c'est le seul changement.
-pub const SERVER_ARGS: &[&str] = &["server", "--headless", "--http", "off"];
+/// et **en clair** : votre client parle le protocole en clair de vigie
+/// (`--insecure`) ou le format du rapport (`--allow-legacy`) ; le lien
+/// chiffré du chapitre 13 se teste dans `ch13_epingler`.
+pub const SERVER_ARGS: &[&str] = &[
+    "server",
+    "--headless",
+    "--http",
+    "off",
+    "--insecure",
+    "--allow-legacy",
+];
 
-/// Les options du vrai client pour ces tests (voir `SERVER_ARGS`).
-pub const CLIENT_ARGS: &[&str] = &["client"];
+/// Les options du vrai client pour ces tests : en clair, sans appairage,
+/// puisque votre serveur ne parle pas TLS.
+pub const CLIENT_ARGS: &[&str] = &["client", "--insecure"];
+
+/// Un dossier d'état neuf pour un processus `vigie` (clé du serveur,
+/// caméras appairées) : les tests ne touchent jamais `~/.local/state/vigie`.
+pub fn fresh_state_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("ma-vigie-etat-{}-{n}", std::process::id()))
+}
 
 /// Le binaire `vigie`, ou `None` (et un message) s'il n'est pas construit.
 pub fn vigie_binary() -> Option<PathBuf> {
@@ -72,6 +90,7 @@ impl RealServer {
         let mut child = Command::new(binary)
             .args(SERVER_ARGS)
             .args(["--listen", &address.to_string(), "--stats-interval", "0.5"])
+            .env("VIGIE_STATE_DIR", fresh_state_dir())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -127,6 +146,7 @@ pub fn real_client(binary: &PathBuf, server: SocketAddr, name: &str, frames: u64
         .args(CLIENT_ARGS)
         .args(["--server", &server.to_string(), "--name", name])
         .args(["--frames", &frames.to_string(), "--size", "160x120"])
+        .env("VIGIE_STATE_DIR", fresh_state_dir())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
