@@ -4,9 +4,9 @@
 //! Each subcommand lives in its own folder (`server/`, `client/`, `demo/`,
 //! `bench/`, `cameras/`); what `server` and `demo` share, the order in
 //! which a station starts and stops, is in `station/`; the secure link's
-//! options (state directory, pairing, revocation) are in `security.rs`. This file only parses
-//! the command line, sets up logging and turns the outcome into an exit
-//! code, in one place ([`exit_code`]):
+//! options (state directory, pairing, revocation) are in `security.rs`.
+//! This file only parses the command line, sets up logging and turns the
+//! outcome into an exit code, in one place ([`exit_code`]):
 //!
 //! - success is 0;
 //! - a [`UsageError`] (the run could not start because of how it was asked:
