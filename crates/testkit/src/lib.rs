@@ -91,6 +91,20 @@ fn missing(names: &str, package: &str, ci: bool) {
     eprintln!("SKIP: {message}");
 }
 
+/// A fresh, empty state directory for one `vigie` process of a test
+/// (`--state-dir` or `VIGIE_STATE_DIR`), so that tests never read or write
+/// the user's `~/.local/state/vigie`, and two tests never share a server
+/// identity. It lives in the system's temporary folder, under a name
+/// unique to this process and call.
+pub fn fresh_state_dir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("vigie-test-state-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,18 +150,4 @@ mod tests {
         let set = std::env::var("CI").unwrap_or_default();
         assert_eq!(in_ci(), set.eq_ignore_ascii_case("true") || set == "1");
     }
-}
-
-/// A fresh, empty state directory for one `vigie` process of a test
-/// (`--state-dir` or `VIGIE_STATE_DIR`), so that tests never read or write
-/// the user's `~/.local/state/vigie`, and two tests never share a server
-/// identity. It lives in the system's temporary folder, under a name
-/// unique to this process and call.
-pub fn fresh_state_dir() -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("vigie-test-state-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
 }
