@@ -36,7 +36,7 @@ fn assert_frames_went_through(runs: &[serde_json::Value], scenario: &str) {
 
 #[test]
 fn raw_prints_one_json_line_per_size_with_fps() {
-    let runs = bench_json(&["raw"]);
+    let runs = bench_json(&["raw", "--link", "plain"]);
     assert_eq!(runs.len(), 2, "{runs:?}");
     assert_frames_went_through(&runs, "raw");
     assert_eq!(runs[0]["size"], "640x480");
@@ -45,7 +45,7 @@ fn raw_prints_one_json_line_per_size_with_fps() {
 
 #[test]
 fn e2e_decodes_frames_and_measures_latency() {
-    let runs = bench_json(&["e2e", "--size", "160x120"]);
+    let runs = bench_json(&["e2e", "--size", "160x120", "--link", "plain"]);
     assert_eq!(runs.len(), 1);
     assert_frames_went_through(&runs, "e2e");
     assert!(runs[0]["decoded"].as_u64().unwrap() > 0, "{}", runs[0]);
@@ -54,7 +54,15 @@ fn e2e_decodes_frames_and_measures_latency() {
 
 #[test]
 fn e2e_names_its_encoder_and_refuses_one_not_built() {
-    let runs = bench_json(&["e2e", "--size", "160x120", "--encoder", "rust"]);
+    let runs = bench_json(&[
+        "e2e",
+        "--size",
+        "160x120",
+        "--encoder",
+        "rust",
+        "--link",
+        "plain",
+    ]);
     assert_frames_went_through(&runs, "e2e");
     assert_eq!(runs[0]["encoder"], "libjpeg-turbo-rs", "{}", runs[0]);
     assert_eq!(runs[0]["decoder"], "libjpeg-turbo-rs", "{}", runs[0]);
@@ -70,4 +78,33 @@ fn e2e_names_its_encoder_and_refuses_one_not_built() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("--features turbojpeg"), "{stderr}");
     }
+}
+
+#[test]
+fn tls_and_plaintext_are_measured_in_one_run_with_their_ratio() {
+    // The default link is `both`: plaintext, then TLS, then the ratio.
+    let runs = bench_json(&["e2e", "--size", "160x120"]);
+    assert_eq!(runs.len(), 3, "{runs:?}");
+    assert_frames_went_through(&runs[..2], "e2e");
+    assert_eq!(runs[0]["link"], "plain", "{}", runs[0]);
+    assert_eq!(runs[1]["link"], "tls", "{}", runs[1]);
+    let suite = runs[1]["cipher_suite"].as_str().unwrap();
+    assert!(suite.starts_with("TLS13_"), "{suite}");
+    assert_eq!(runs[2]["link"], "tls/plain", "{}", runs[2]);
+    let ratio = runs[2]["fps_ratio"].as_f64().unwrap();
+    assert!(ratio > 0.0, "{}", runs[2]);
+
+    // Several paired cameras at once, over TLS only.
+    let runs = bench_json(&[
+        "ingest",
+        "--cameras",
+        "2",
+        "--size",
+        "160x120",
+        "--link",
+        "tls",
+    ]);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_frames_went_through(&runs, "ingest");
+    assert_eq!(runs[0]["link"], "tls", "{}", runs[0]);
 }

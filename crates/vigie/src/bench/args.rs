@@ -56,6 +56,16 @@ pub struct BenchArgs {
     /// until standard input closes.
     #[arg(long, hide = true)]
     pub peer: Option<SocketAddr>,
+
+    /// The camera link: `plain` (vigie's plaintext protocol), `tls` (TLS 1.3
+    /// with paired cameras, as `vigie client` by default), or `both`, one
+    /// after the other, with their ratio (`fanin` runs plaintext unless told).
+    #[arg(long, value_enum, default_value_t = BenchLink::Both)]
+    pub link: BenchLink,
+
+    /// Internal: the peer's pins and tokens (TLS runs).
+    #[arg(long, hide = true, value_name = "DIR")]
+    pub peer_tls: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,6 +157,8 @@ impl fmt::Display for Size {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Plan {
     pub scenario: Scenario,
+    /// Over TLS with a paired camera (else plaintext).
+    pub tls: bool,
     pub size: Size,
     pub format: BenchFormat,
     pub quality: u8,
@@ -163,10 +175,29 @@ pub struct Plan {
 }
 
 impl BenchArgs {
-    /// The runs this command asks for (several for `raw`: one per size).
+    /// The runs this command asks for (several for `raw`: one per size),
+    /// each in plaintext, then over TLS, as `--link` says.
     pub fn plans(&self) -> Vec<Plan> {
+        let links: &[bool] = match (self.link, self.scenario) {
+            (BenchLink::Plain, _) | (BenchLink::Both, Scenario::Fanin) => &[false],
+            (BenchLink::Tls, _) => &[true],
+            (BenchLink::Both, _) => &[false, true],
+        };
+        // The peer runs one plan: the link its parent chose.
+        let links: &[bool] = match self.peer {
+            Some(_) => &[self.peer_tls.is_some()],
+            None => links,
+        };
+        self.plans_in_plaintext()
+            .into_iter()
+            .flat_map(|plan| links.iter().map(move |&tls| Plan { tls, ..plan }))
+            .collect()
+    }
+
+    fn plans_in_plaintext(&self) -> Vec<Plan> {
         let base = Plan {
             scenario: self.scenario,
+            tls: false,
             size: self.size.unwrap_or(Size::VGA),
             format: self.format,
             quality: self.quality,
@@ -245,6 +276,17 @@ impl BenchArgs {
         }
         Ok(())
     }
+}
+
+/// How the benchmark's cameras reach the server (`--link`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchLink {
+    /// vigie's plaintext protocol.
+    Plain,
+    /// TLS 1.3, paired cameras with tokens.
+    Tls,
+    /// Plaintext, then TLS, and their ratio.
+    Both,
 }
 
 #[cfg(test)]

@@ -13,6 +13,12 @@
 //! | `ingest` | 4, flat out | pre-encoded | no decoding | fps, MB/s, CPU ms/frame |
 //! | `fanin`  | 64 at 15 fps, 640×480 | pre-encoded | no decoding | delivered/expected, CPU %, RSS, capture→arrival latency |
 //! | `raw`    | 1, flat out, RGB | raw | no decoding | fps, GB/s, against a plain socket copy |
+//!
+//! `--link both` (the default) runs each of `e2e`, `ingest` and `raw` twice,
+//! in plaintext and then over TLS 1.3 with paired cameras, and prints a
+//! third report with the ratios (`fps_ratio`, `mb_per_s_ratio`,
+//! `gb_per_s_ratio`) and the cipher suite: the cost of encryption, measured
+//! in one command on one machine, as the noise of a shared machine demands.
 
 mod args;
 mod limit;
@@ -32,20 +38,61 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     args.validate()?;
     let plans = args.plans();
     if let Some(server) = args.peer {
-        return peer::run(server, plans[0], args.seconds);
+        return peer::run(server, plans[0], args.seconds, args.peer_tls.as_deref());
     }
     if !cfg!(target_os = "linux") {
         eprintln!("vigie bench: CPU and memory figures come from /proc; they will be missing here");
     }
-    for plan in plans {
-        let report = scenario::run(&args, plan).context(plan.scenario.name())?;
+    let show = |report: &Report| {
         if args.json {
             println!("{}", report.json());
         } else {
             print!("{}", report.table());
         }
+    };
+    let mut plaintext: Option<(args::Plan, Report)> = None;
+    for plan in plans {
+        let report = scenario::run(&args, plan).context(plan.scenario.name())?;
+        show(&report);
+        match plaintext.take() {
+            // The same run in plaintext just before: the cost of TLS.
+            Some((plain, before)) if plan.tls && plain.size == plan.size => {
+                show(&tls_ratios(&before, &report));
+            }
+            _ if !plan.tls => plaintext = Some((plan, report)),
+            _ => {}
+        }
     }
     Ok(())
+}
+
+/// What TLS costs: each throughput figure over TLS divided by the same in
+/// plaintext, measured one after the other in the same command.
+fn tls_ratios(plain: &Report, tls: &Report) -> Report {
+    let mut r = Report::default();
+    for key in ["scenario", "size"] {
+        if let Some(Value::String(s)) = tls.get(key) {
+            r.text(key, s.clone());
+        }
+    }
+    r.text("link", "tls/plain");
+    if let Some(Value::String(s)) = tls.get("cipher_suite") {
+        r.text("cipher_suite", s.clone());
+    }
+    for (key, ratio) in [
+        ("fps", "fps_ratio"),
+        ("mb_per_s", "mb_per_s_ratio"),
+        ("gb_per_s", "gb_per_s_ratio"),
+    ] {
+        let (Some(a), Some(b)) = (
+            plain.get(key).and_then(Value::as_f64),
+            tls.get(key).and_then(Value::as_f64),
+        ) else {
+            continue;
+        };
+        r.num(ratio, (a > 0.0).then(|| b / a), 3);
+    }
+    r
 }
 
 /// The figures of one run, in the order they are printed.
@@ -77,7 +124,7 @@ impl Report {
         self.fields.push((key, v));
     }
 
-    #[cfg(test)]
+    /// The figure named `key`, if this report has it.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }

@@ -12,6 +12,12 @@
 //! `ingest` and `fanin` send frames encoded once, before the run, and `raw`
 //! sends messages serialized once, before the run (see [`send_prepacked`]).
 //!
+//! Over TLS (`--link tls`), each camera opens TLS 1.3 with the server's
+//! pinned certificate and puts its token in its hello, as `vigie client`
+//! does after pairing; the parent paired them before the run and wrote the
+//! pins in the folder given by the hidden `--peer-tls`. It prints the
+//! negotiated cipher suite on its standard output, for the report.
+//!
 //! It stops when its standard input closes (the parent closes it when the
 //! measurement is over), or after a deadline in case the parent died.
 
@@ -21,7 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context};
-use tokio::io::WriteHalf;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
@@ -31,6 +37,7 @@ use vigie_core::{jpeg, Frame, FrameHeader, PixelFormat};
 use vigie_net::client;
 use vigie_net::connection::MessageWriter;
 use vigie_net::protocol::{self, ClientMessage, Hello};
+use vigie_trust::{PinStore, StateDir};
 
 use super::args::{BenchFormat, Plan, Scenario};
 
@@ -42,12 +49,32 @@ pub fn camera_name(i: u32) -> String {
     format!("bench-{i}")
 }
 
-/// The writing half of a benchmark camera's connection.
-type Writer = MessageWriter<WriteHalf<TcpStream>>;
+/// What a TLS camera needs: the pinned certificate and the tokens.
+struct Credentials {
+    config: Arc<rustls::ClientConfig>,
+    pins: PinStore,
+}
 
-/// Runs the cameras of `plan` against `server` until standard input closes.
-pub fn run(server: SocketAddr, plan: Plan, seconds: f64) -> anyhow::Result<()> {
+/// Runs the cameras of `plan` against `server` until standard input closes;
+/// over TLS with the pins of `tls`, if given.
+pub fn run(
+    server: SocketAddr,
+    plan: Plan,
+    seconds: f64,
+    tls: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
     let ring = Arc::new(prepare(&plan).context("peer")?);
+    let credentials = match tls {
+        None => None,
+        Some(dir) => {
+            let pins = PinStore::load(&StateDir::open(dir)?)?;
+            let fingerprint = pins
+                .fingerprint(&server.to_string())
+                .ok_or_else(|| anyhow!("peer: no pinned certificate for {server}"))?;
+            let config = Arc::new(vigie_trust::tls::pinned_client_config(fingerprint)?);
+            Some(Arc::new(Credentials { config, pins }))
+        }
+    };
     let stop = CancellationToken::new();
     // Standard input closing is the signal to stop.
     let on_eof = stop.clone();
@@ -71,8 +98,15 @@ pub fn run(server: SocketAddr, plan: Plan, seconds: f64) -> anyhow::Result<()> {
         });
         let mut tasks = Vec::new();
         for i in 0..plan.cameras {
-            let (ring, stop) = (ring.clone(), stop.clone());
-            tasks.push(tokio::spawn(send(server, camera_name(i), plan, ring, stop)));
+            let (ring, stop, tls) = (ring.clone(), stop.clone(), credentials.clone());
+            tasks.push(tokio::spawn(send(
+                server,
+                camera_name(i),
+                plan,
+                ring,
+                stop,
+                tls,
+            )));
         }
         let mut first_error = None;
         for t in tasks {
@@ -117,11 +151,41 @@ async fn send(
     plan: Plan,
     ring: Arc<Vec<Frame>>,
     stop: CancellationToken,
+    tls: Option<Arc<Credentials>>,
 ) -> anyhow::Result<()> {
     let stream = TcpStream::connect(server)
         .await
         .with_context(|| format!("{name}: connecting to {server}"))?;
     let _ = stream.set_nodelay(true);
+    let Some(tls) = tls else {
+        return session(stream, name, plan, &ring, &stop, None).await;
+    };
+    let token = tls
+        .pins
+        .token(&server.to_string(), &name)
+        .ok_or_else(|| anyhow!("{name}: no token"))?
+        .to_base64url();
+    let stream = vigie_net::tls::connect(stream, tls.config.clone(), Duration::from_secs(10))
+        .await
+        .with_context(|| format!("{name}: TLS with {server}"))?;
+    if name == camera_name(0) {
+        println!("{}", vigie_net::tls::cipher_suite(stream.get_ref().1));
+    }
+    session(stream, name, plan, &ring, &stop, Some(token)).await
+}
+
+/// One camera's session on `stream`, plain TCP or TLS around it.
+async fn session<S>(
+    stream: S,
+    name: String,
+    plan: Plan,
+    ring: &[Frame],
+    stop: &CancellationToken,
+    token: Option<String>,
+) -> anyhow::Result<()>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let format = match plan.format {
         BenchFormat::Jpeg => PixelFormat::Jpeg,
         BenchFormat::Raw => PixelFormat::Rgb8,
@@ -134,7 +198,7 @@ async fn send(
         height,
         format,
         fps: plan.fps.unwrap_or(1000.0) as f32,
-        token: None,
+        token,
     };
     let (mut reader, mut writer, _accept) =
         client::open_native(stream, &hello, Duration::from_secs(10))
@@ -143,9 +207,9 @@ async fn send(
     // Read (and drop) the server's heartbeats, as a real client does.
     let drain = tokio::spawn(async move { while reader.next().await.is_ok() {} });
     if plan.scenario == Scenario::Raw {
-        send_prepacked(&mut writer, &name, &ring, &stop).await?;
+        send_prepacked(&mut writer, &name, ring, stop).await?;
     } else {
-        send_frames(&mut writer, &name, plan, &ring, &stop).await?;
+        send_frames(&mut writer, &name, plan, ring, stop).await?;
     }
     let _ = writer.send_client(&ClientMessage::Goodbye).await;
     let _ = writer.shutdown().await;
@@ -159,8 +223,8 @@ async fn send(
 /// server, or a bare `read_exact`. (Serializing a 720p frame copies 2.7 MB;
 /// the real client does it for every frame, which `e2e --format raw`
 /// measures.)
-async fn send_prepacked(
-    writer: &mut Writer,
+async fn send_prepacked<W: AsyncWrite + Unpin>(
+    writer: &mut MessageWriter<W>,
     name: &str,
     ring: &[Frame],
     stop: &CancellationToken,
@@ -195,8 +259,8 @@ async fn send_prepacked(
 
 /// Every other scenario: a new frame each time, encoded to JPEG just before
 /// sending for `e2e`.
-async fn send_frames(
-    writer: &mut Writer,
+async fn send_frames<W: AsyncWrite + Unpin>(
+    writer: &mut MessageWriter<W>,
     name: &str,
     plan: Plan,
     ring: &[Frame],

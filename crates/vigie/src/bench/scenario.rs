@@ -47,11 +47,13 @@ struct Sample {
 pub fn run(args: &BenchArgs, plan: Plan) -> anyhow::Result<Report> {
     let runtime = crate::runtime()?;
     let cameras = plan.cameras as usize;
+    // TLS runs: a server identity of their own, and every camera paired
+    // before the clock starts (pairing is not what is measured).
+    let secure = plan.tls.then(|| Secure::new(cameras)).transpose()?;
     let config = ServerConfig {
         max_connections: cameras + 16,
-        // The bench's peers speak plaintext (TLS figures: issue 15, not done).
-        insecure: true,
-        allow_legacy: true,
+        trust: secure.as_ref().map(|s| s.trust.clone()),
+        insecure: !plan.tls,
         ..ServerConfig::default()
     };
     let LocalServer {
@@ -62,6 +64,9 @@ pub fn run(args: &BenchArgs, plan: Plan) -> anyhow::Result<Report> {
     } = runtime
         .block_on(spawn_local(config, cameras + 8))
         .context("cannot listen on loopback")?;
+    if let Some(s) = &secure {
+        s.pair_all(addr, plan.cameras)?;
+    }
     let decoder = plan
         .decode
         .then(|| Decoder::spawn(&registry, plan.cameras, runtime.handle(), &stop));
@@ -74,7 +79,14 @@ pub fn run(args: &BenchArgs, plan: Plan) -> anyhow::Result<Report> {
         ),
         _ => None,
     };
-    let mut child = spawn_peer(addr, args, &plan)?;
+    let mut child = spawn_peer(addr, args, &plan, secure.as_ref().map(|s| s.clients.path()))?;
+    let suite = child.stdout.take().map(|out| {
+        thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut line);
+            line.trim().to_owned()
+        })
+    });
     let names: Vec<String> = (0..plan.cameras).map(camera_name).collect();
     let outcome = measure_window(args, &plan, &registry, &names, &mut child, decoder.as_ref());
 
@@ -106,6 +118,18 @@ pub fn run(args: &BenchArgs, plan: Plan) -> anyhow::Result<Report> {
 
     let mut r = Report::default();
     r.text("scenario", plan.scenario.name());
+    r.text("link", if plan.tls { "tls" } else { "plain" });
+    if plan.tls {
+        let suite = suite.and_then(|t| t.join().ok()).unwrap_or_default();
+        r.text(
+            "cipher_suite",
+            if suite.is_empty() {
+                "unknown".into()
+            } else {
+                suite
+            },
+        );
+    }
     r.text("size", plan.size.to_string());
     r.text("format", plan.format.name());
     if plan.format == BenchFormat::Jpeg {
@@ -299,10 +323,20 @@ fn measure_window(
     Ok((a, b, registry.snapshot()))
 }
 
-fn spawn_peer(addr: std::net::SocketAddr, args: &BenchArgs, plan: &Plan) -> anyhow::Result<Child> {
+fn spawn_peer(
+    addr: std::net::SocketAddr,
+    args: &BenchArgs,
+    plan: &Plan,
+    tls: Option<&Path>,
+) -> anyhow::Result<Child> {
     let exe = std::env::current_exe().context("finding the vigie binary")?;
-    Command::new(exe)
-        .args(["bench", plan.scenario.name(), "--peer"])
+    let mut command = Command::new(exe);
+    command.args(["bench", plan.scenario.name()]);
+    if let Some(dir) = tls {
+        command.arg("--peer-tls").arg(dir);
+    }
+    command
+        .arg("--peer")
         .arg(addr.to_string())
         .args(["--size", &plan.size.to_string()])
         .args(["--quality", &plan.quality.to_string()])
@@ -313,7 +347,7 @@ fn spawn_peer(addr: std::net::SocketAddr, args: &BenchArgs, plan: &Plan) -> anyh
         .args(["--seconds", &args.seconds.to_string()])
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .context("starting the camera process")
@@ -411,5 +445,63 @@ impl Decoder {
 
     fn join(self) -> Vec<(Instant, u64)> {
         self.thread.join().unwrap_or_default()
+    }
+}
+
+/// A TLS run's trust material, in a temporary folder removed at the end:
+/// the server's identity, and the cameras' pins and tokens.
+struct Secure {
+    folder: PathBuf,
+    trust: Arc<vigie_trust::ServerTrust>,
+    clients: vigie_trust::StateDir,
+}
+
+impl Secure {
+    fn new(cameras: usize) -> anyhow::Result<Secure> {
+        let folder = std::env::temp_dir().join(format!("vigie-bench-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        let state = vigie_trust::StateDir::open(&folder)?;
+        let clients = state.subdir("cameras")?;
+        let limits = vigie_trust::pairing::PairingLimits {
+            max_codes: cameras + 1,
+            ..Default::default()
+        };
+        let clock = Arc::new(vigie_trust::pairing::SystemClock);
+        let (trust, _) = vigie_trust::ServerTrust::open_with_limits(state, clock, limits)?;
+        Ok(Secure {
+            folder,
+            trust: Arc::new(trust),
+            clients,
+        })
+    }
+
+    /// Pairs cameras `bench-0`… with the server at `addr`, as `vigie client
+    /// --pair` would, and writes their pins for the camera process.
+    fn pair_all(&self, addr: std::net::SocketAddr, cameras: u32) -> anyhow::Result<()> {
+        let mut pins = vigie_trust::PinStore::load(&self.clients)?;
+        let loopback = std::net::IpAddr::from([127, 0, 0, 1]);
+        for i in 0..cameras {
+            let name = camera_name(i);
+            let code = self.trust.issue_code()?;
+            let token = self
+                .trust
+                .pair(&code.secret(), &name, loopback)
+                .map_err(|e| anyhow!("pairing {name}: {e:?}"))?;
+            let now = std::time::SystemTime::now();
+            pins.record_pairing(
+                &addr.to_string(),
+                self.trust.fingerprint(),
+                &name,
+                token,
+                now,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Secure {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.folder);
     }
 }
