@@ -321,7 +321,10 @@ mod tests {
         let e2e = parse(&["e2e"]).unwrap();
         assert_eq!((e2e.seconds, e2e.quality, e2e.json), (5.0, 90, false));
         let p = e2e.plans();
-        assert_eq!(p.len(), 1);
+        // Plaintext, then TLS: the same run twice.
+        assert_eq!(p.len(), 2);
+        assert!(!p[0].tls && p[1].tls);
+        assert_eq!(Plan { tls: false, ..p[1] }, p[0]);
         assert!(p[0].encode_each && p[0].decode && p[0].fps.is_none());
         assert_eq!(p[0].encoder, Backend::fastest());
         let rust = parse(&["e2e", "--encoder", "rust"]).unwrap().plans();
@@ -333,17 +336,21 @@ mod tests {
         assert!(!ingest[0].decode && !ingest[0].encode_each);
 
         let fanin = parse(&["fanin", "--size", "1280x720"]).unwrap().plans();
+        assert_eq!(fanin.len(), 1, "fanin runs plaintext unless told");
         assert_eq!(
             (fanin[0].cameras, fanin[0].size, fanin[0].fps),
             (64, Size::VGA, Some(15.0))
         );
 
-        let raw = parse(&["raw", "--json", "--seconds", "1"]).unwrap();
+        let raw = parse(&["raw", "--json", "--seconds", "1", "--link", "plain"]).unwrap();
         let sizes: Vec<Size> = raw.plans().iter().map(|p| p.size).collect();
         assert_eq!(sizes, [Size::VGA, Size::HD]);
         assert!(raw.plans().iter().all(|p| p.format == BenchFormat::Raw));
         let one = parse(&["raw", "--size", "320x240"]).unwrap().plans();
-        assert_eq!(one.len(), 1);
+        let links: Vec<bool> = one.iter().map(|p| p.tls).collect();
+        assert_eq!(links, [false, true]);
+        let tls = parse(&["raw", "--size", "320x240", "--link", "tls"]).unwrap();
+        assert!(tls.plans().iter().all(|p| p.tls));
     }
 
     #[test]
