@@ -41,23 +41,36 @@ impl StateArgs {
 /// How long `vigie pair` waits for the running server's answer.
 const PAIR_ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Opens the server's trust material: its key and certificate (made on
-/// the first start), its paired cameras.
-pub fn open_server(state: &StateArgs) -> anyhow::Result<Arc<ServerTrust>> {
+/// The server's trust material: its key and certificate (made on the
+/// first start), its paired cameras.
+pub struct ServerIdentity {
+    /// What the camera port and the web page need.
+    pub trust: Arc<ServerTrust>,
+    /// The state directory, when the key was made on this start.
+    made_in: Option<String>,
+}
+
+/// Opens (or, the first time, makes) the server's identity.
+pub fn open_server(state: &StateArgs) -> anyhow::Result<ServerIdentity> {
     let dir = state.open()?;
     let shown = dir.path().display().to_string();
     let (trust, created) = ServerTrust::open(dir, Arc::new(SystemClock))
         .with_context(|| format!("cannot open the server's identity in {shown}"))?;
-    if created {
-        println!("made the server's key and certificate in {shown}");
-    }
-    Ok(Arc::new(trust))
+    Ok(ServerIdentity {
+        trust: Arc::new(trust),
+        made_in: created.then_some(shown),
+    })
 }
 
 /// Prints what a person compares and types: the fingerprint, in its short
 /// form and in full (the form a browser's certificate viewer shows), and a
-/// first pairing code.
-pub fn announce(trust: &ServerTrust) -> anyhow::Result<()> {
+/// first pairing code. (After the addresses: the first line a server
+/// prints stays `vigie server listening on …`, which scripts read.)
+pub fn announce(identity: &ServerIdentity) -> anyhow::Result<()> {
+    if let Some(dir) = &identity.made_in {
+        println!("made the server's key and certificate in {dir}");
+    }
+    let trust = &identity.trust;
     let fingerprint = trust.fingerprint();
     println!("server fingerprint: {}", fingerprint.short());
     println!(

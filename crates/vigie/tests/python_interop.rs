@@ -160,3 +160,47 @@ fn the_vigie_legacy_client_is_read_by_the_report_server() {
         eprintln!("{var}: {}", verdict.trim());
     }
 }
+
+#[test]
+fn the_report_client_is_refused_without_allow_legacy_and_the_log_names_it() {
+    for (var, python) in pythons() {
+        let mut server = Guard(
+            Command::new(env!("CARGO_BIN_EXE_vigie"))
+                .args(["server", "--headless", "--listen", "127.0.0.1:0"])
+                .args(["--http", "off", "--stats-interval", "60"])
+                .env("VIGIE_STATE_DIR", vigie_testkit::fresh_state_dir())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let mut out = BufReader::new(server.0.stdout.take().unwrap());
+        let mut first = String::new();
+        out.read_line(&mut first).unwrap();
+        let port = first.trim().rsplit(':').next().unwrap().to_owned();
+        let stderr = server.0.stderr.take().unwrap();
+        let (send, log) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = send.send(line);
+            }
+        });
+
+        // The script may fail (the server closes on it) or not: what
+        // matters is that nothing it sent was taken as a camera.
+        let _ = Command::new(&python)
+            .arg(script("report_client.py"))
+            .args(["127.0.0.1", &port, "3"])
+            .output()
+            .unwrap();
+        let refused = loop {
+            let line = log
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .unwrap_or_else(|_| panic!("{var}: no refusal in the server's log"));
+            if line.contains("--allow-legacy") {
+                break line;
+            }
+        };
+        assert!(refused.contains("refused"), "{var}: {refused}");
+    }
+}

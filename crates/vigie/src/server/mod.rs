@@ -23,12 +23,12 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
         ));
     }
     let surveillance = station::surveillance_config(&args.surveillance)?;
-    let trust = security::open_server(&args.state)?;
+    let identity = security::open_server(&args.state)?;
     let web = WebPlan::from_args(
         &args.http,
         args.surveillance.record.as_deref(),
         IfBusy::Fail,
-        &trust,
+        &identity.trust,
     )?;
     let bound = Station::bind(args.listen, IfBusy::Fail)?;
     let local = bound.local_addr();
@@ -37,11 +37,11 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
     for addr in &reachable {
         println!("  cameras can connect to {addr}   (the first time: vigie client --server {addr} --pair CODE)");
     }
-    security::announce(&trust)?;
+    security::announce(&identity)?;
     security::warn_opt_outs(args.insecure, args.allow_legacy);
     let wanted = ServerConfig {
         max_connections: args.max_cameras as usize * 2,
-        trust: Some(trust),
+        trust: Some(identity.trust.clone()),
         insecure: args.insecure,
         allow_legacy: args.allow_legacy,
         ..ServerConfig::default()
