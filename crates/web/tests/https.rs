@@ -23,6 +23,7 @@ async fn the_page_is_served_over_tls_with_the_servers_certificate() {
     let shutdown = CancellationToken::new();
     let config = WebConfig {
         tls: Some(Arc::new(tls)),
+        fingerprint: Some(identity.fingerprint().hex()),
         ..WebConfig::default()
     };
     let web = tokio::spawn(vigie_web::serve(
@@ -45,6 +46,26 @@ async fn the_page_is_served_over_tls_with_the_servers_certificate() {
     let _ = read.await.expect("an answer in time");
     let text = String::from_utf8_lossy(&answer);
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+
+    // The page's state carries the fingerprint, for the user to compare
+    // with the browser's certificate warning.
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    let client = Arc::new(pinned_client_config(identity.fingerprint()).unwrap());
+    let mut stream = tokio_rustls::TlsConnector::from(client)
+        .connect(server_name(), tcp)
+        .await
+        .unwrap();
+    let api = format!("GET /api/cameras HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(api.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer));
+    let _ = read.await.expect("an answer in time");
+    let text = String::from_utf8_lossy(&answer);
+    let hex = identity.fingerprint().hex();
+    assert!(
+        text.contains(&format!("\"server_fingerprint\":\"{hex}\"")),
+        "{text}"
+    );
 
     // Plain HTTP on the HTTPS port: no HTTP answer comes back.
     let mut plain = TcpStream::connect(addr).await.unwrap();
