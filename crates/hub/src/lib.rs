@@ -12,8 +12,11 @@
 //!   a source the server pulls itself).
 //! - [`tap`]: every frame in order, for the recorder, bounded in bytes.
 //! - [`stats`]: frames, bytes, rates and latency per camera.
+//! - [`presence`]: which cameras went offline or came back, for
+//!   notifications.
 
 pub mod origin;
+pub mod presence;
 pub mod registry;
 pub mod stats;
 pub mod tap;

@@ -23,7 +23,7 @@
 //!  disconnect, or no frame for offline_after ──▶ Offline
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
@@ -123,6 +123,16 @@ pub struct CameraView {
     pub stats: StatsView,
     /// What motion detection and recording say.
     pub surveillance: Surveillance,
+    /// The name to show people, if the server's config gives one
+    /// ([`Registry::set_display_names`]); `name` otherwise.
+    pub display_name: Option<String>,
+}
+
+impl CameraView {
+    /// The name to show: the config's display name, or the camera's own.
+    pub fn shown_name(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.name)
+    }
 }
 
 struct Slot {
@@ -142,6 +152,8 @@ struct Slot {
 
 struct Inner {
     cameras: BTreeMap<String, Slot>,
+    /// Names to show, by camera name (cameras that come later too).
+    display_names: HashMap<String, String>,
     consumers: usize,
     /// Weak: once the recorder drops its [`Tap`], nothing is queued.
     tap: Option<Weak<tap::Shared>>,
@@ -168,6 +180,7 @@ impl Registry {
         Registry {
             inner: Arc::new(Mutex::new(Inner {
                 cameras: BTreeMap::new(),
+                display_names: HashMap::new(),
                 consumers: 0,
                 tap: None,
             })),
@@ -298,6 +311,19 @@ impl Registry {
         }
     }
 
+    /// The names to show people, by camera name (a config file's
+    /// `[cameras.NAME] name`): for the cameras there now and those that
+    /// come later. Viewers are woken to redraw their captions.
+    pub fn set_display_names(&self, names: HashMap<String, String>) {
+        self.lock().display_names = names;
+        self.notify();
+    }
+
+    /// The name to show for `camera`, if the config gives one.
+    pub fn display_name(&self, camera: &str) -> Option<String> {
+        self.lock().display_names.get(camera).cloned()
+    }
+
     /// Every camera, by name, as it is now.
     pub fn snapshot(&self) -> Vec<CameraView> {
         self.snapshot_at(Instant::now())
@@ -310,14 +336,19 @@ impl Registry {
 
     fn snapshot_marking(&self, mark_read: bool, now: Instant) -> Vec<CameraView> {
         let mut inner = self.lock();
-        inner
-            .cameras
+        let Inner {
+            cameras,
+            display_names: inner_names,
+            ..
+        } = &mut *inner;
+        cameras
             .iter_mut()
             .map(|(name, s)| {
                 if mark_read {
                     s.unread = false;
                 }
-                self.view(name, s, now)
+                let shown = inner_names.get(name).cloned();
+                self.view(name, s, now, shown)
             })
             .collect()
     }
@@ -338,7 +369,7 @@ impl Registry {
         self.lock().cameras.values().filter(|s| s.connected).count()
     }
 
-    fn view(&self, name: &str, s: &Slot, now: Instant) -> CameraView {
+    fn view(&self, name: &str, s: &Slot, now: Instant, display_name: Option<String>) -> CameraView {
         let since = |t: Instant| now.saturating_duration_since(t);
         let last_frame_age = s.last_frame_at.map(since);
         // Silence counts from the last frame, or from connecting if none came.
@@ -365,6 +396,7 @@ impl Registry {
             latest: s.latest.clone(),
             stats: s.stats.view(now),
             surveillance: s.surveillance.clone(),
+            display_name,
         }
     }
 }

@@ -182,9 +182,34 @@ impl AnalysisSchedule {
     }
 }
 
+/// The detector settings of every camera: a default, and those of the
+/// cameras that have their own (a config file's `[cameras.NAME.motion]`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MotionProfiles {
+    /// The settings of cameras without their own.
+    pub default: MotionConfig,
+    /// Cameras with their own settings, by name.
+    pub cameras: HashMap<String, MotionConfig>,
+}
+
+impl MotionProfiles {
+    /// `default` for every camera.
+    pub fn new(default: MotionConfig) -> MotionProfiles {
+        MotionProfiles {
+            default,
+            cameras: HashMap::new(),
+        }
+    }
+
+    /// The settings of `camera`.
+    pub fn for_camera(&self, camera: &str) -> &MotionConfig {
+        self.cameras.get(camera).unwrap_or(&self.default)
+    }
+}
+
 /// The motion detectors of every camera.
 pub struct Analyser {
-    config: MotionConfig,
+    profiles: MotionProfiles,
     max_pixels: u64,
     detectors: HashMap<String, MotionDetector>,
     /// When each camera's oversize pictures were last logged.
@@ -215,10 +240,17 @@ impl Analyser {
         Analyser::with_max_pixels(config, MAX_ANALYSIS_PIXELS)
     }
 
+    /// Detectors made with each camera's settings.
+    pub fn with_profiles(profiles: MotionProfiles) -> Analyser {
+        let mut analyser = Analyser::new(profiles.default.clone());
+        analyser.profiles = profiles;
+        analyser
+    }
+
     /// An analyser that refuses pictures above `max_pixels`.
     pub fn with_max_pixels(config: MotionConfig, max_pixels: u64) -> Analyser {
         Analyser {
-            config,
+            profiles: MotionProfiles::new(config),
             max_pixels,
             detectors: HashMap::new(),
             oversize_logged_us: HashMap::new(),
@@ -258,7 +290,7 @@ impl Analyser {
             None => self
                 .detectors
                 .entry(camera.to_owned())
-                .or_insert_with(|| MotionDetector::new(self.config.clone())),
+                .or_insert_with(|| MotionDetector::new(self.profiles.for_camera(camera).clone())),
         };
         let update = detector
             .update_frame(frame)
@@ -267,6 +299,23 @@ impl Analyser {
             score: update.score,
             in_event: update.in_event,
         })
+    }
+
+    /// New settings (a config reload). Running detectors keep their
+    /// background and take their camera's new settings from the next frame.
+    pub fn set_profiles(&mut self, profiles: MotionProfiles) {
+        for (camera, detector) in &mut self.detectors {
+            let config = profiles.for_camera(camera);
+            if detector.config() != config {
+                detector.set_config(config.clone());
+            }
+        }
+        self.profiles = profiles;
+    }
+
+    /// The settings `camera` is analysed with.
+    pub fn profile(&self, camera: &str) -> &MotionConfig {
+        self.profiles.for_camera(camera)
     }
 
     /// `camera` left: it comes back with a fresh background.

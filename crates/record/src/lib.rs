@@ -29,6 +29,7 @@
 //!   [`store::Storage`] trait, so tests can play an hour of video in a
 //!   millisecond and simulate a full disk without filling one.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -115,6 +116,13 @@ pub struct RecordConfig {
     /// The pre-roll memory of one camera, in bytes (64 MiB), whatever the
     /// camera sends: a 4K camera at 30 fps could otherwise fill the RAM.
     pub max_buffer_bytes: usize,
+    /// Cameras recorded in another mode than `mode` (a config file's
+    /// `[cameras.NAME] record_mode`); `None`: that camera is not recorded.
+    pub camera_modes: HashMap<String, Option<RecordMode>>,
+    /// Whether the cameras not in `camera_modes` are recorded (in `mode`):
+    /// a config file's `[record] mode = "off"` records only the cameras
+    /// whose section says how.
+    pub record_others: bool,
 }
 
 impl RecordConfig {
@@ -130,7 +138,15 @@ impl RecordConfig {
             max_bytes: None,
             retry_after: Duration::from_secs(5),
             max_buffer_bytes: 64 << 20,
+            camera_modes: HashMap::new(),
+            record_others: true,
         }
+    }
+
+    /// How `camera` is recorded; `None`: it is not.
+    pub fn mode_of(&self, camera: &str) -> Option<RecordMode> {
+        let others = self.record_others.then_some(self.mode);
+        self.camera_modes.get(camera).copied().unwrap_or(others)
     }
 }
 

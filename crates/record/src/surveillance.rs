@@ -24,17 +24,19 @@
 //! microseconds since the Unix epoch. The server passes
 //! [`SystemClock`]; the tests pass a clock they move by hand.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+use bytes::Bytes;
 use tracing::{debug, info, warn};
 use vigie_core::motion::MotionConfig;
-use vigie_core::Frame;
+use vigie_core::{Frame, PixelFormat};
 use vigie_hub::tap::{Arrival, Tap};
 use vigie_hub::{Registry, Surveillance};
 
-use crate::analysis::{Analyser, AnalysisJob, AnalysisSchedule};
+use crate::analysis::{Analyser, AnalysisJob, AnalysisSchedule, MotionProfiles};
 use crate::{RecordConfig, RecordMode, Recorder};
 
 /// How often the recording loop ticks the recorder: µs.
@@ -97,6 +99,18 @@ impl SurveillanceConfig {
     }
 }
 
+/// What the recording loop tells beyond the registry: motion starting and
+/// ending on a camera, for notifications. Called on the recording thread,
+/// which must never wait: an implementation only queues (vigie-notify's
+/// `Notifier::notify` does).
+pub trait Alerts: Send {
+    /// Motion started on `camera`; `snapshot` is that frame, as a JPEG.
+    fn motion_started(&self, camera: &str, snapshot: Option<Bytes>);
+    /// Motion ended on `camera`; `recording` is the file that holds it,
+    /// relative to the recordings folder, if it is recorded.
+    fn motion_ended(&self, camera: &str, recording: Option<String>);
+}
+
 /// The analysis schedule, shared by the two loops, and the bell that
 /// wakes the analysis loop. `None` inside: detection is off (or its
 /// thread could not start), and offering is skipped.
@@ -104,7 +118,14 @@ impl SurveillanceConfig {
 pub struct Handoff {
     schedule: Mutex<Option<AnalysisSchedule>>,
     ready: Condvar,
+    /// New detector settings, for the analysis loop to take.
+    profiles: Mutex<Option<MotionProfiles>>,
+    /// New per-camera recording modes, for the recording loop to take.
+    record_modes: Mutex<Option<CameraModes>>,
 }
+
+/// Per-camera recording modes ([`RecordConfig::camera_modes`]).
+pub type CameraModes = HashMap<String, Option<RecordMode>>;
 
 impl Handoff {
     /// A hand-off for `analyses_per_second` per camera, or an empty one
@@ -113,7 +134,36 @@ impl Handoff {
         Handoff {
             schedule: Mutex::new(analyses_per_second.map(AnalysisSchedule::new)),
             ready: Condvar::new(),
+            profiles: Mutex::new(None),
+            record_modes: Mutex::new(None),
         }
+    }
+
+    /// Hands new per-camera recording modes to the recording loop (a
+    /// config reload): it applies them within [`POLL`].
+    pub fn set_record_modes(&self, modes: CameraModes) {
+        *self.record_modes.lock().unwrap_or_else(|p| p.into_inner()) = Some(modes);
+    }
+
+    fn take_record_modes(&self) -> Option<CameraModes> {
+        self.record_modes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+
+    /// Hands new detector settings to the analysis loop (a config
+    /// reload): it applies them before its next analysis.
+    pub fn reconfigure(&self, profiles: MotionProfiles) {
+        *self.profiles.lock().unwrap_or_else(|p| p.into_inner()) = Some(profiles);
+        self.ready.notify_all();
+    }
+
+    fn take_profiles(&self) -> Option<MotionProfiles> {
+        self.profiles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 
     /// The schedule. Every update is a few assignments, so a poisoned lock
@@ -142,6 +192,9 @@ pub struct RecordingLoop {
     handoff: Arc<Handoff>,
     recorder: Option<Recorder>,
     last_tick_us: Option<u64>,
+    alerts: Option<Box<dyn Alerts>>,
+    /// Cameras whose motion event is going on, as last told to `alerts`.
+    in_motion: HashSet<String>,
 }
 
 impl RecordingLoop {
@@ -153,7 +206,15 @@ impl RecordingLoop {
             handoff,
             recorder,
             last_tick_us: None,
+            alerts: None,
+            in_motion: HashSet::new(),
         }
+    }
+
+    /// The same loop, telling `alerts` when motion starts and ends.
+    pub fn with_alerts(mut self, alerts: Box<dyn Alerts>) -> Self {
+        self.alerts = Some(alerts);
+        self
     }
 
     /// A loop for `config`: a recorder on the disk if it records.
@@ -178,6 +239,9 @@ impl RecordingLoop {
         while !stop.load(Ordering::Relaxed) {
             if let Some(arrival) = tap.recv_timeout(POLL) {
                 self.arrival(arrival);
+            }
+            if let Some(modes) = self.handoff.take_record_modes() {
+                self.set_record_modes(modes, clock.now_us());
             }
             if self.tick_if_due(clock.now_us()) {
                 for (camera, dropped) in tap.take_dropped() {
@@ -207,6 +271,13 @@ impl RecordingLoop {
         match arrival {
             Arrival::Frame { frame, at_us } => self.frame(&frame, at_us),
             Arrival::Gone { camera, at_us } => {
+                if self.in_motion.remove(&camera) {
+                    // Its file closes now, and the journal has it.
+                    let file = self.recorder.as_ref().and_then(|r| r.open_file(&camera));
+                    if let Some(alerts) = &self.alerts {
+                        alerts.motion_ended(&camera, file);
+                    }
+                }
                 if let Some(recorder) = &mut self.recorder {
                     recorder.camera_gone(&camera, at_us);
                 }
@@ -230,10 +301,36 @@ impl RecordingLoop {
             }
             None => None,
         };
+        let ended = match sample {
+            Some(s) if s.in_event && !self.in_motion.contains(name) => {
+                self.in_motion.insert(name.to_owned());
+                if let Some(alerts) = &self.alerts {
+                    alerts.motion_started(name, snapshot(frame));
+                }
+                false
+            }
+            Some(s) => !s.in_event && self.in_motion.remove(name),
+            None => false,
+        };
         if let Some(recorder) = &mut self.recorder {
             recorder.push(frame, sample, at_us);
         }
+        if ended {
+            // After the push: the file stays open for the post-roll, and
+            // its name is what the notification links to.
+            let file = self.recorder.as_ref().and_then(|r| r.open_file(name));
+            if let Some(alerts) = &self.alerts {
+                alerts.motion_ended(name, file);
+            }
+        }
         self.tell(name);
+    }
+
+    /// New per-camera recording modes (see [`Recorder::set_camera_modes`]).
+    pub fn set_record_modes(&mut self, modes: CameraModes, now_us: u64) {
+        if let Some(recorder) = &mut self.recorder {
+            recorder.set_camera_modes(modes, now_us);
+        }
     }
 
     /// Ticks if a second has passed since the last tick (or there was none):
@@ -290,6 +387,19 @@ impl RecordingLoop {
     }
 }
 
+/// `frame` as a JPEG, for a notification: its own payload if it is one.
+fn snapshot(frame: &Frame) -> Option<Bytes> {
+    match frame.format() {
+        PixelFormat::Jpeg => Some(frame.payload().clone()),
+        format => {
+            let (w, h) = (frame.width(), frame.height());
+            vigie_core::jpeg::encode(frame.payload(), w, h, format, 85)
+                .map(Bytes::from)
+                .ok()
+        }
+    }
+}
+
 /// The analysis thread's state: the detectors, and the hand-off.
 pub struct AnalysisLoop {
     handoff: Arc<Handoff>,
@@ -318,6 +428,9 @@ impl AnalysisLoop {
         loop {
             if stop.load(Ordering::Relaxed) {
                 return None;
+            }
+            if let Some(profiles) = self.handoff.take_profiles() {
+                self.analyser.set_profiles(profiles);
             }
             let schedule = guard.as_mut()?;
             for camera in schedule.take_departed() {

@@ -20,6 +20,9 @@
 
 #![deny(missing_docs)]
 
+pub mod mosquitto;
+pub mod receiver;
+
 use std::process::{Command, Stdio};
 
 /// Whether this run is CI: the variable `CI` is `true` (or `1`).

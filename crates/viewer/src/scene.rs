@@ -13,7 +13,8 @@ pub fn tiles(views: &[CameraView], pictures: &Pictures) -> Vec<Tile> {
     views
         .iter()
         .map(|v| Tile {
-            name: v.name.clone(),
+            // The config's display name, if it gives one.
+            name: v.shown_name().to_owned(),
             state: match v.state {
                 CameraState::Online => TileState::Online,
                 CameraState::Stale => TileState::Stale { for_: v.state_for },
@@ -63,6 +64,7 @@ mod tests {
                 recording,
                 ..Surveillance::default()
             },
+            display_name: None,
         }
     }
 

@@ -30,7 +30,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use cli::{CamerasAction, Cli, Command};
 
@@ -59,15 +59,14 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    // The matches are kept beside the parsed options: `server --config`
+    // needs to know which options were typed and which are defaults.
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    init_logging();
 
     let name = cli.command.name();
     let outcome = match cli.command {
@@ -77,12 +76,33 @@ fn main() -> ExitCode {
             Some(CamerasAction::Paired(state)) => security::list_paired(&state),
             Some(CamerasAction::Revoke { name, state }) => security::revoke(&state, &name),
         },
-        Command::Server(args) => server::run(args),
+        Command::Server(args) => {
+            let typed = matches.subcommand_matches("server");
+            server::run(args, typed.unwrap_or(&matches))
+        }
         Command::Client(args) => client::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Bench(args) => bench::run(args),
     };
     exit_code(name, outcome)
+}
+
+/// Log lines on standard error: coloured on a terminal; plain, with no
+/// ANSI codes, otherwise (a file, a pipe, journald). Under systemd
+/// (`JOURNAL_STREAM` is set) the time is left out too: the journal stamps
+/// every line itself.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    if std::env::var_os("JOURNAL_STREAM").is_some() {
+        logs.without_time().init();
+    } else {
+        logs.init();
+    }
 }
 
 /// The one place where an outcome becomes an exit code: the error, if any,

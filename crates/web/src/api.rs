@@ -13,6 +13,9 @@ use vigie_hub::CameraView;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub(crate) struct CameraJson {
     pub name: String,
+    /// The name to show people (the config's `[cameras.NAME] name`), or
+    /// `name` when the config gives none.
+    pub display_name: String,
     pub peer: String,
     /// `native` or `legacy`.
     pub protocol: String,
@@ -57,6 +60,8 @@ pub(crate) struct CamerasJson {
     /// The fingerprint of the server's certificate (`3F:9A:…`), to check
     /// a browser's certificate warning against; `null` when not set.
     pub server_fingerprint: Option<String>,
+    /// The MQTT broker's connection, `null` when MQTT is not set.
+    pub mqtt: Option<crate::health::MqttJson>,
     pub cameras: Vec<CameraJson>,
 }
 
@@ -76,6 +81,7 @@ impl CameraJson {
         let frame = v.latest.as_ref();
         CameraJson {
             name: v.name.clone(),
+            display_name: v.shown_name().to_owned(),
             peer: v.origin.address(),
             protocol: v.origin.link().to_owned(),
             state: v.state.to_string(),
@@ -110,6 +116,7 @@ impl CamerasJson {
             connected: app.registry.connected(),
             camera_port: app.camera_port,
             server_fingerprint: app.fingerprint.clone(),
+            mqtt: crate::health::mqtt(app),
             cameras: views.iter().map(CameraJson::from_view).collect(),
         }
     }
@@ -155,12 +162,13 @@ mod tests {
                 recording: true,
                 record_error: None,
             },
+            display_name: Some("Salon".into()),
         };
         let json = serde_json::to_value(CameraJson::from_view(&view)).unwrap();
         assert_eq!(
             json,
             serde_json::json!({
-                "name": "salon", "peer": "192.168.1.7:50000", "protocol": "native",
+                "name": "salon", "display_name": "Salon", "peer": "192.168.1.7:50000", "protocol": "native",
                 "state": "stale", "state_for_s": 3.2, "width": 2, "height": 1,
                 "format": "Gray8", "fps": 0.0, "kbps": 123.457,
                 "latency_p50_ms": 12.345, "latency_p99_ms": null,

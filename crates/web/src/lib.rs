@@ -64,6 +64,7 @@ mod auth;
 mod deadline;
 mod error;
 mod favicon;
+mod health;
 mod host;
 mod jpeg_cache;
 mod lang;
@@ -136,6 +137,10 @@ pub struct WebConfig {
     /// so that a user can check the browser's certificate warning against
     /// the one the server printed at start. `None`: not shown.
     pub fingerprint: Option<String>,
+    /// The server's notification channels: their counters go to
+    /// `/metrics`, the MQTT connection to `/api/health` and the page.
+    /// `None`: no notifications.
+    pub notifier: Option<vigie_notify::Notifier>,
 }
 
 impl Default for WebConfig {
@@ -151,6 +156,7 @@ impl Default for WebConfig {
             max_replays: MAX_REPLAYS,
             tls: None,
             fingerprint: None,
+            notifier: None,
         }
     }
 }
@@ -169,6 +175,7 @@ impl fmt::Debug for WebConfig {
             .field("max_replays", &self.max_replays)
             .field("tls", &self.tls.is_some())
             .field("fingerprint", &self.fingerprint)
+            .field("notifier", &self.notifier.is_some())
             .finish()
     }
 }

@@ -52,6 +52,7 @@ impl Metrics {
     pub(crate) fn new(
         cameras: Registry,
         encodes: prometheus_client::metrics::counter::Counter,
+        notifier: Option<vigie_notify::Notifier>,
     ) -> Metrics {
         let mut registry = PromRegistry::with_prefix("vigie");
         let viewers = Family::<KindLabel, Gauge>::default();
@@ -66,6 +67,9 @@ impl Metrics {
             encodes,
         );
         registry.register_collector(Box::new(CameraCollector { cameras }));
+        if let Some(notifier) = notifier {
+            registry.register_collector(Box::new(NotifyCollector { notifier }));
+        }
         Metrics { registry, viewers }
     }
 
@@ -232,6 +236,89 @@ impl Collector for CameraCollector {
                     _ => ConstGauge::new(finite(value)).encode(metric)?,
                 }
             }
+        }
+        Ok(())
+    }
+}
+
+/// Reads the notification channels' counters at each scrape.
+struct NotifyCollector {
+    notifier: vigie_notify::Notifier,
+}
+
+impl fmt::Debug for NotifyCollector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NotifyCollector").finish_non_exhaustive()
+    }
+}
+
+/// One per-channel series: its name, help, type and how to read it.
+struct ChannelSeries {
+    name: &'static str,
+    help: &'static str,
+    kind: MetricType,
+    value: fn(&vigie_notify::Counts) -> u64,
+}
+
+const CHANNEL_SERIES: &[ChannelSeries] = &[
+    ChannelSeries {
+        name: "notify_sent",
+        help: "Events a notification channel delivered",
+        kind: MetricType::Counter,
+        value: |c| c.sent,
+    },
+    ChannelSeries {
+        name: "notify_retried",
+        help: "Attempts that failed and were tried again later",
+        kind: MetricType::Counter,
+        value: |c| c.retried,
+    },
+    ChannelSeries {
+        name: "notify_dropped",
+        help: "Events lost: the queue was full, or every attempt failed",
+        kind: MetricType::Counter,
+        value: |c| c.dropped,
+    },
+    ChannelSeries {
+        name: "notify_queued",
+        help: "Events waiting to be sent",
+        kind: MetricType::Gauge,
+        value: |c| c.queued,
+    },
+];
+
+impl Collector for NotifyCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), fmt::Error> {
+        let stats = self.notifier.stats();
+        for series in CHANNEL_SERIES {
+            let mut family =
+                encoder.encode_descriptor(series.name, series.help, None, series.kind)?;
+            for channel in &stats {
+                let labels = [("channel", channel.channel.as_str())];
+                let metric = family.encode_family(&labels)?;
+                let value = (series.value)(&channel.counts);
+                match series.kind {
+                    MetricType::Counter => ConstCounter::new(value).encode(metric)?,
+                    _ => ConstGauge::new(value as i64).encode(metric)?,
+                }
+            }
+        }
+        let suppressed = ConstCounter::new(self.notifier.suppressed());
+        suppressed.encode(encoder.encode_descriptor(
+            "notify_suppressed",
+            "Events the rules held back: cooldown, quiet hours, events not chosen",
+            None,
+            suppressed.metric_type(),
+        )?)?;
+        if let Some(mqtt) = self.notifier.mqtt_status() {
+            let connected =
+                ConstGauge::new(i64::from(mqtt.state == vigie_notify::MqttState::Connected));
+            connected.encode(encoder.encode_descriptor(
+                "mqtt_connected",
+                "1 while the MQTT broker is connected",
+                None,
+                connected.metric_type(),
+            )?)?;
         }
         Ok(())
     }

@@ -27,7 +27,7 @@ use crate::host::{self, AllowedHosts};
 use crate::jpeg_cache::JpegCache;
 use crate::lang::Lang;
 use crate::metrics::Metrics;
-use crate::{favicon, live, mjpeg, page, recordings, replay, snapshot};
+use crate::{favicon, health, live, mjpeg, page, recordings, replay, snapshot};
 
 /// What every handler shares. Cheap to clone.
 #[derive(Clone)]
@@ -45,6 +45,8 @@ pub(crate) struct App {
     pub shutdown: CancellationToken,
     /// One permit per replay playing (see `replay`).
     pub replays: Arc<Semaphore>,
+    /// The notification channels, if any (see `health`).
+    pub notifier: Option<vigie_notify::Notifier>,
 }
 
 impl App {
@@ -55,9 +57,14 @@ impl App {
         recordings: Option<std::path::PathBuf>,
         shutdown: CancellationToken,
         max_replays: usize,
+        notifier: Option<vigie_notify::Notifier>,
     ) -> App {
         let cache = Arc::new(JpegCache::default());
-        let metrics = Arc::new(Metrics::new(registry.clone(), cache.encodes()));
+        let metrics = Arc::new(Metrics::new(
+            registry.clone(),
+            cache.encodes(),
+            notifier.clone(),
+        ));
         App {
             registry,
             cache,
@@ -67,6 +74,7 @@ impl App {
             recordings,
             shutdown,
             replays: replay::slots(max_replays),
+            notifier,
         }
     }
 
@@ -97,6 +105,7 @@ pub(crate) fn router(
         .route("/favicon.ico", get(favicon::ico))
         .route("/ws", get(live::upgrade))
         .route("/api/cameras", get(cameras))
+        .route("/api/health", get(health::health))
         .route("/cameras/{name}/snapshot.jpg", get(snapshot::snapshot))
         .route("/cameras/{name}/stream.mjpg", get(mjpeg::stream))
         .route("/metrics", get(metrics))

@@ -96,6 +96,7 @@ pub async fn serve(
         config.recordings.clone(),
         stopping.clone(),
         config.max_replays,
+        config.notifier.clone(),
     );
     let router = routes::router(app.clone(), credentials, hosts);
     let housekeeping = tokio::spawn(forget_gone_cameras(app, stopping.clone()));

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::raw::{exchange, get, stalled};
+use common::raw::{exchange, get, stalled_after_head};
 use common::recording::record_one_event;
 use common::{start, wait_for_async};
 use vigie_web::WebConfig;
@@ -28,8 +28,12 @@ async fn replays_past_the_cap_are_told_to_retry() {
         .expect("a replay URL")
         .to_owned();
 
-    let first = stalled(rig.http, &get(&url, &host)).await;
-    let second = stalled(rig.http, &get(&url, &host)).await;
+    // Each replay has its slot once its head has come (a request still on
+    // its way would race the probe below for a slot).
+    let (first, status) = stalled_after_head(rig.http, &get(&url, &host)).await;
+    assert_eq!(status, 200);
+    let (second, status) = stalled_after_head(rig.http, &get(&url, &host)).await;
+    assert_eq!(status, 200);
     let (status, text) = wait_for_async("the two replays under way", || async {
         let answer = exchange(rig.http, &get(&url, &host)).await;
         (answer.0 == 503).then_some(answer)

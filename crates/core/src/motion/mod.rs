@@ -138,6 +138,29 @@ impl MotionDetector {
         }
     }
 
+    /// The settings it detects with.
+    pub fn config(&self) -> &MotionConfig {
+        &self.config
+    }
+
+    /// New settings (a config reload), keeping what the detector has
+    /// learnt: the background and an event going on stay, so a camera whose
+    /// threshold changes does not start a false event while it relearns
+    /// its scene. Masks apply from the next frame. A new working width
+    /// cannot keep the background (its size changes): it restarts then.
+    pub fn set_config(&mut self, config: MotionConfig) {
+        let (width, height) = self.size;
+        let restart = config.work_width != self.config.work_width;
+        let masks_changed = config.masks != self.config.masks;
+        self.config = config;
+        if restart {
+            self.size = (0, 0);
+        } else if masks_changed && width * height > 0 {
+            self.masked = mask::mask_bitmap(&self.config.masks, width, height);
+            self.open = self.masked.iter().filter(|m| !**m).count();
+        }
+    }
+
     /// Feeds one frame as the server receives it: RGB8, BGR8 and Gray8 are
     /// shrunk as they are, JPEG is decoded to grey at the DCT scale nearest
     /// the working width first (see [`decode_luma_small`]). Only a JPEG that cannot be decoded, or is larger

@@ -154,3 +154,42 @@ fn bad_input_is_quiet_not_a_panic() {
     assert_eq!(d.update_grey(&[], 0, 0).score, 0.0);
     assert_eq!(d.update_rgb(&[0; 5], 2, 2).score, 0.0);
 }
+
+#[test]
+fn new_settings_keep_the_background_and_apply_at_once() {
+    let mut d = MotionDetector::new(MotionConfig::default());
+    run(&mut d, (0..10).map(|_| scene(0, None)));
+    // A mask over the band where the object will pass, set while running:
+    // no event, and no restart (a restart would make the next frame quiet
+    // because it is the "first", not because of the mask).
+    d.set_config(MotionConfig {
+        masks: vec![Mask::Rect {
+            x: 0.0,
+            y: 0.3,
+            w: 1.0,
+            h: 0.4,
+        }],
+        ..MotionConfig::default()
+    });
+    let masked = run(&mut d, (0..40).map(|i| scene(0, Some((i * 3, 45)))));
+    assert!(events(&masked).is_empty(), "{:?}", events(&masked));
+    // The mask taken away again: the same object is motion on the next frames.
+    d.set_config(MotionConfig::default());
+    let open = run(&mut d, (0..10).map(|_| scene(0, Some((60, 45)))));
+    assert!(
+        open[0].score > 0.02,
+        "the background was kept: {:?}",
+        open[0]
+    );
+    assert_eq!(events(&open).first(), Some(&MotionEvent::Started));
+    // A higher threshold than the object's contrast: it no longer counts.
+    let mut d = MotionDetector::new(MotionConfig::default());
+    run(&mut d, (0..10).map(|_| scene(0, None)));
+    d.set_config(MotionConfig {
+        threshold: 255,
+        ..MotionConfig::default()
+    });
+    let blind = run(&mut d, (0..10).map(|_| scene(0, Some((60, 45)))));
+    assert!(blind.iter().all(|u| u.score == 0.0), "{blind:?}");
+    assert_eq!(d.config().threshold, 255);
+}

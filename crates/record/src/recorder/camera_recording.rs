@@ -61,6 +61,12 @@ impl CameraRecording {
         }
     }
 
+    /// This camera's mode (the recorder never keeps a camera that is not
+    /// recorded, so "not recorded" does not reach here).
+    fn mode(&self, ctx: &Context) -> RecordMode {
+        ctx.config.mode_of(&self.name).unwrap_or(ctx.config.mode)
+    }
+
     pub fn status(&self) -> RecordingStatus {
         RecordingStatus {
             recording: self.file.is_some(),
@@ -93,10 +99,11 @@ impl CameraRecording {
             ctx.running_changed = true;
         }
         let ended = was && !self.in_event;
-        if ended && ctx.config.mode == RecordMode::Motion {
+        let mode = self.mode(ctx);
+        if ended && mode == RecordMode::Motion {
             self.post_roll_until = Some(now + ctx.config.post_roll.as_micros() as u64);
         }
-        let wanted = match ctx.config.mode {
+        let wanted = match mode {
             RecordMode::Continuous => true,
             RecordMode::Motion => {
                 self.in_event || self.post_roll_until.is_some_and(|until| now <= until)
@@ -126,7 +133,7 @@ impl CameraRecording {
             self.close_file(ctx);
             self.post_roll_until = None;
         }
-        let wanted = ctx.config.mode == RecordMode::Continuous
+        let wanted = self.mode(ctx) == RecordMode::Continuous
             || self.in_event
             || self.post_roll_until.is_some();
         let due = self.failure.as_ref().is_some_and(|f| now >= f.retry_at_us);

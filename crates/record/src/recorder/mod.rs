@@ -42,7 +42,7 @@ use crate::events::{RunningEvent, FILE_NAME, RUNNING_FILE};
 use crate::retention;
 use crate::ring::Buffered;
 use crate::store::{FsStorage, Storage};
-use crate::{MotionSample, RecordConfig, RecordingStatus};
+use crate::{MotionSample, RecordConfig, RecordMode, RecordingStatus};
 use camera_recording::CameraRecording;
 
 /// Raw frames are stored as JPEG at this quality: close to the camera
@@ -122,6 +122,9 @@ impl Recorder {
 
     /// One received frame; `motion` is None when the frame was not analysed (keep the last known state).
     pub fn push(&mut self, frame: &Frame, motion: Option<MotionSample>, at_us: u64) {
+        if self.ctx.config.mode_of(frame.camera()).is_none() {
+            return; // a camera the config says not to record
+        }
         let jpeg = match frame.format() {
             PixelFormat::Jpeg => frame.payload().clone(),
             format => match vigie_core::jpeg::encode(
@@ -151,6 +154,33 @@ impl Recorder {
             .or_insert_with(|| CameraRecording::new(frame.camera(), &self.ctx.config));
         camera.push(&mut self.ctx, buffered, motion);
         self.after(at_us);
+    }
+
+    /// New per-camera modes (a config reload, see
+    /// [`RecordConfig::camera_modes`]). A camera that is no longer recorded
+    /// has its file closed now; the others carry on in their new mode from
+    /// their next frame.
+    pub fn set_camera_modes(&mut self, modes: HashMap<String, Option<RecordMode>>, at_us: u64) {
+        self.ctx.config.camera_modes = modes;
+        let off: Vec<String> = self
+            .cameras
+            .keys()
+            .filter(|name| self.ctx.config.mode_of(name).is_none())
+            .cloned()
+            .collect();
+        for name in off {
+            if let Some(mut cam) = self.cameras.remove(&name) {
+                cam.stop(&mut self.ctx, at_us);
+            }
+        }
+        self.after(at_us);
+    }
+
+    /// The file `camera` is being recorded into, relative to the
+    /// recordings folder (as `/replay/` and `/recordings/` take it).
+    pub fn open_file(&self, camera: &str) -> Option<String> {
+        let path = self.cameras.get(camera)?.open_path()?;
+        Some(crate::store::relative_name(&self.ctx.config.dir, path))
     }
 
     /// The camera disconnected: end its event and close its file.

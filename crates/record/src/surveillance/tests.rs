@@ -12,7 +12,7 @@ use vigie_hub::tap::{Arrival, TapBudget};
 use vigie_hub::{CameraHandle, Lifecycle, Origin, Registry, Surveillance};
 
 use super::*;
-use crate::analysis::{detector_config, Analyser};
+use crate::analysis::{detector_config, Analyser, MotionProfiles};
 use crate::{RecordConfig, RecordMode, Recorder};
 
 /// A clock that moves only when told, and by `step_us` at each reading.
@@ -261,4 +261,192 @@ fn describe_says_what_is_watched() {
     let line = record.describe().unwrap();
     assert!(line.contains("recording everything into /rec"), "{line}");
     assert!(line.contains("events.jsonl"), "{line}");
+}
+
+/// What the recording loop told its [`Alerts`], in order.
+#[derive(Clone, Default)]
+struct Told(Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Alerts for Told {
+    fn motion_started(&self, camera: &str, snapshot: Option<Bytes>) {
+        let jpeg = snapshot.is_some_and(|s| s.starts_with(&[0xFF, 0xD8]));
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{camera} started, jpeg {jpeg}"));
+    }
+
+    fn motion_ended(&self, camera: &str, recording: Option<String>) {
+        let file = recording.map_or("no file".into(), |f| {
+            assert!(f.ends_with(".mkv") && !f.starts_with('/'), "{f}");
+            "a file".to_owned()
+        });
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{camera} ended, {file}"));
+    }
+}
+
+/// Frames of `camera`: still, then a block walking across, then still
+/// again; each analysed at once. Returns the loops' clock time at the end.
+fn walk_through(
+    recording: &mut RecordingLoop,
+    analysis: &mut AnalysisLoop,
+    camera: &str,
+    first: u64,
+) -> u64 {
+    let stop = AtomicBool::new(false);
+    let clock = HandClock {
+        now: AtomicU64::new(T0),
+        step_us: 1_000,
+    };
+    for seq in first..first + 80 {
+        let i = seq - first;
+        let block = (20..40)
+            .contains(&i)
+            .then(|| (((i - 20) * 4 % 48) as usize, 16));
+        recording.arrival(Arrival::Frame {
+            frame: jpeg(camera, seq, block),
+            at_us: T0 + seq * 200_000,
+        });
+        if let Some(job) = analysis.next_job(&stop, Duration::ZERO) {
+            analysis.analyse(&job, &clock);
+        }
+    }
+    T0 + (first + 80) * 200_000
+}
+
+#[test]
+fn motion_starting_and_ending_is_told_once_each_with_the_snapshot_and_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::new(8, Lifecycle::default());
+    let _portail = camera(&registry, "portail");
+    let handoff = Arc::new(Handoff::new(Some(5.0)));
+    let told = Told::default();
+    let mut config = RecordConfig::new(dir.path(), RecordMode::Motion);
+    config.post_roll = Duration::from_secs(1);
+    let recorder = Recorder::new(config);
+    let mut recording = RecordingLoop::new(registry.clone(), Some(recorder), handoff.clone())
+        .with_alerts(Box::new(told.clone()));
+    let detector = detector_config(MotionConfig::default(), 5.0);
+    let mut analysis = AnalysisLoop::new(handoff.clone(), Analyser::new(detector));
+    walk_through(&mut recording, &mut analysis, "portail", 0);
+    assert_eq!(
+        *told.0.lock().unwrap(),
+        ["portail started, jpeg true", "portail ended, a file"]
+    );
+}
+
+#[test]
+fn a_camera_gone_in_the_middle_of_motion_ends_it() {
+    let registry = Registry::new(8, Lifecycle::default());
+    let _portail = camera(&registry, "portail");
+    let handoff = Arc::new(Handoff::new(Some(5.0)));
+    let told = Told::default();
+    let mut recording = RecordingLoop::new(registry.clone(), None, handoff.clone())
+        .with_alerts(Box::new(told.clone()));
+    let detector = detector_config(MotionConfig::default(), 5.0);
+    let mut analysis = AnalysisLoop::new(handoff.clone(), Analyser::new(detector));
+    let stop = AtomicBool::new(false);
+    let clock = HandClock::at(T0);
+    for seq in 0..32u64 {
+        let block = (seq >= 20).then(|| (((seq - 20) * 4 % 48) as usize, 16));
+        recording.arrival(Arrival::Frame {
+            frame: jpeg("portail", seq, block),
+            at_us: T0 + seq * 200_000,
+        });
+        if let Some(job) = analysis.next_job(&stop, Duration::ZERO) {
+            analysis.analyse(&job, &clock);
+        }
+    }
+    recording.arrival(Arrival::Gone {
+        camera: "portail".into(),
+        at_us: T0 + 33 * 200_000,
+    });
+    assert_eq!(
+        *told.0.lock().unwrap(),
+        ["portail started, jpeg true", "portail ended, no file"]
+    );
+}
+
+#[test]
+fn per_camera_settings_apply_to_their_camera_only_and_a_reload_reaches_the_detector() {
+    let registry = Registry::new(8, Lifecycle::default());
+    let (_a, _b) = (camera(&registry, "rue"), camera(&registry, "jardin"));
+    let handoff = Arc::new(Handoff::new(Some(5.0)));
+    let told = Told::default();
+    let mut recording = RecordingLoop::new(registry.clone(), None, handoff.clone())
+        .with_alerts(Box::new(told.clone()));
+    let detector = detector_config(MotionConfig::default(), 5.0);
+    // "rue" ignores the whole picture; "jardin" has the defaults.
+    let blind = MotionConfig {
+        masks: vec![vigie_core::motion::Mask::Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 1.0,
+            h: 1.0,
+        }],
+        ..detector.clone()
+    };
+    let mut profiles = MotionProfiles::new(detector.clone());
+    profiles.cameras.insert("rue".into(), blind);
+    let mut analysis = AnalysisLoop::new(handoff.clone(), Analyser::with_profiles(profiles));
+    walk_through(&mut recording, &mut analysis, "rue", 0);
+    walk_through(&mut recording, &mut analysis, "jardin", 0);
+    assert_eq!(
+        *told.0.lock().unwrap(),
+        ["jardin started, jpeg true", "jardin ended, no file"],
+        "the mask of one camera leaves the other alone"
+    );
+    // A reload takes the mask away from "rue": its detector, still
+    // running, sees the next crossing.
+    handoff.reconfigure(MotionProfiles::new(detector));
+    told.0.lock().unwrap().clear();
+    walk_through(&mut recording, &mut analysis, "rue", 80);
+    assert_eq!(
+        *told.0.lock().unwrap(),
+        ["rue started, jpeg true", "rue ended, no file"]
+    );
+    assert_eq!(analysis.cameras(), 2, "no detector was restarted");
+}
+
+#[test]
+fn a_camera_set_to_off_is_not_recorded_and_a_reload_can_turn_it_back_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = Registry::new(8, Lifecycle::default());
+    let (porte, jardin) = (camera(&registry, "porte"), camera(&registry, "jardin"));
+    let handoff = Arc::new(Handoff::new(None));
+    let mut config = continuous(dir.path());
+    config.camera_modes.insert("jardin".into(), None);
+    let mut recording = RecordingLoop::new(
+        registry.clone(),
+        Some(Recorder::new(config)),
+        handoff.clone(),
+    );
+    let clock = HandClock::at(T0);
+    let tap = registry.tap(TapBudget::new(16 << 20));
+    for seq in 0..5 {
+        porte.publish(jpeg("porte", seq, None), false);
+        jardin.publish(jpeg("jardin", seq, None), false);
+    }
+    while let Some(arrival) = tap.recv_timeout(Duration::ZERO) {
+        recording.arrival(arrival);
+    }
+    // The reload: "jardin" is recorded from now on, in continuous mode.
+    handoff.set_record_modes(CameraModes::new());
+    for seq in 5..8 {
+        jardin.publish(jpeg("jardin", seq, None), false);
+    }
+    // What `run` does between two arrivals, then the drain.
+    let modes = handoff.take_record_modes().expect("handed over");
+    recording.set_record_modes(modes, clock.now_us());
+    recording.drain(&tap, clock.now_us());
+    let mut files = recorded(dir.path());
+    files.sort();
+    assert_eq!(
+        files,
+        vec![3, 5],
+        "jardin from the reload on; porte all along"
+    );
 }

@@ -41,6 +41,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     let budget = FdBudget::at_start(ServerConfig::default().fd_budget());
     println!("vigie demo: {}", budget.line());
     let plan = Plan {
+        cameras: Default::default(),
+        notify: Default::default(),
+        reload: None,
         // The demo's cameras pair in process and use TLS, as real ones do.
         server: budget.fit(ServerConfig {
             trust: Some(trust.server().clone()),

@@ -11,11 +11,24 @@ use vigie_viewer::ViewerOptions;
 
 use crate::cli::ServerArgs;
 use crate::security;
-use crate::station::{self, FdBudget, IfBusy, Plan, Station, WebPlan};
+use crate::station::{self, CameraPlan, FdBudget, IfBusy, Plan, Station, WebPlan};
 use crate::usage;
 
-/// Runs `vigie server` until Ctrl-C, SIGTERM or the window's Q.
-pub fn run(args: ServerArgs) -> anyhow::Result<()> {
+/// Runs `vigie server` until Ctrl-C, SIGTERM or the window's Q. `typed`
+/// says which options were given on the command line (they override the
+/// config file).
+pub fn run(mut args: ServerArgs, typed: &clap::ArgMatches) -> anyhow::Result<()> {
+    let sources = station::settings::sources(&args, typed)?;
+    let settings = sources.settings()?;
+    station::settings::apply(&settings, &mut args);
+    if args.check {
+        // The checks the options get at start, without starting anything.
+        station::surveillance_config(&args.surveillance)?;
+        if let Some(path) = &args.config {
+            station::settings::print_check(path, &settings);
+        }
+        return Ok(());
+    }
     if !args.headless && !vigie_viewer::display_available() {
         return Err(usage(
             "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); \
@@ -65,6 +78,9 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
         web,
         web_connections: budget.web,
         goodbye: Duration::ZERO,
+        cameras: CameraPlan::from_settings(&settings),
+        notify: settings.notify.clone(),
+        reload: args.config.is_some().then_some((sources, settings)),
     };
     let station = bound.start(plan)?;
     if let Some(url) = station.web_url() {

@@ -42,6 +42,16 @@ pub fn surveillance_config(args: &SurveillanceArgs) -> anyhow::Result<Surveillan
         )));
     }
     let record = match &args.record {
+        None if args.retention_days.is_some() || args.max_disk.is_some() => {
+            let flag = if args.retention_days.is_some() {
+                "retention-days"
+            } else {
+                "max-disk"
+            };
+            return Err(usage(format!(
+                "--{flag} needs a folder to record into: --record DIR"
+            )));
+        }
         None => None,
         Some(dir) => {
             let mut config = RecordConfig::new(dir.clone(), args.record_mode);

@@ -16,10 +16,13 @@
 //!    them, and only then the surveillance threads drain: the cameras'
 //!    departures, queued by the server's stop, close their files.
 
+mod alerts;
 mod bind;
 mod config;
 mod fd_budget;
+mod reload;
 mod report;
+pub mod settings;
 mod watcher;
 
 use std::net::{IpAddr, SocketAddr};
@@ -38,6 +41,7 @@ use vigie_viewer::ViewerOptions;
 pub use bind::{cancel_on_signal, reachable_addresses, IfBusy};
 pub use config::{surveillance_config, WebPlan};
 pub use fd_budget::FdBudget;
+pub use settings::{CameraPlan, Sources};
 
 use bind::{CAMERA_OPTION, WEB_OPTION};
 use watcher::Watcher;
@@ -59,6 +63,13 @@ pub struct Plan {
     /// How long the cameras of this process get to say goodbye before the
     /// server closes their connections (zero for `vigie server`).
     pub goodbye: Duration,
+    /// What the config file says per camera (the defaults without one).
+    pub cameras: CameraPlan,
+    /// The notification channels (none by default).
+    pub notify: vigie_notify::NotifyConfig,
+    /// Where the settings came from, and the settings in use, to reload
+    /// them on SIGHUP; `None`: no reload (`vigie demo`).
+    pub reload: Option<(Sources, vigie_config::Settings)>,
 }
 
 /// The camera port, bound, with the runtime the station will run on.
@@ -83,6 +94,7 @@ pub struct Station {
     watcher: Option<Watcher>,
     web_url: Option<String>,
     goodbye: Duration,
+    notifier: Option<vigie_notify::Notifier>,
 }
 
 impl Station {
@@ -168,6 +180,11 @@ impl Station {
         if let Some(watcher) = self.watcher {
             watcher.stop();
         }
+        // Last: what waits in the queues gets a moment to go out, and MQTT
+        // says the server is offline.
+        if let Some(notifier) = self.notifier {
+            self.runtime.block_on(notifier.shutdown(NOTIFY_GRACE));
+        }
     }
 }
 
@@ -190,6 +207,8 @@ impl Bound {
         let shutdown = CancellationToken::new();
         bind::cancel_on_signal(shutdown.clone());
         let registry = Registry::new(plan.max_cameras, plan.lifecycle);
+        registry.set_display_names(plan.cameras.display_names.clone());
+        let notifier = start_notifier(plan.notify, plan.cameras.rules.clone())?;
         let server_stop = CancellationToken::new();
         let server = tokio::spawn(vigie_net::server::run(
             listener,
@@ -200,11 +219,33 @@ impl Bound {
         if let Some(line) = plan.surveillance.describe() {
             println!("{line}");
         }
-        let watcher = Watcher::start(&registry, plan.surveillance).unwrap_or_else(|e| {
-            // The cameras and the live view still work without it.
-            tracing::error!("{e:#}: no motion detection nor recording");
-            None
+        let links = alerts::Links::default();
+        let motion_alerts = notifier.clone().map(|n| {
+            let alerts = alerts::MotionAlerts::new(n, registry.clone(), links.clone());
+            Box::new(alerts) as Box<dyn vigie_record::surveillance::Alerts>
         });
+        let watcher = Watcher::start(&registry, plan.surveillance, &plan.cameras, motion_alerts)
+            .unwrap_or_else(|e| {
+                // The cameras and the live view still work without it.
+                tracing::error!("{e:#}: no motion detection nor recording");
+                None
+            });
+        if let Some(notifier) = &notifier {
+            let watched =
+                alerts::watch_presence(registry.clone(), notifier.clone(), shutdown.clone());
+            tokio::spawn(watched);
+        }
+        if let Some((sources, settings)) = plan.reload {
+            let handoff = watcher.as_ref().map(Watcher::handoff);
+            let reloader = reload::Reloader::new(
+                sources,
+                settings,
+                registry.clone(),
+                handoff,
+                notifier.clone(),
+            );
+            tokio::spawn(reload::on_sighup(reloader, shutdown.clone()));
+        }
         drop(_inside);
         let mut station = Station {
             runtime,
@@ -216,8 +257,10 @@ impl Bound {
             watcher,
             web_url: None,
             goodbye: plan.goodbye,
+            notifier,
         };
-        if let Some(web) = plan.web {
+        if let Some(mut web) = plan.web {
+            web.config.notifier = station.notifier.clone();
             let started = station.runtime.block_on(start_web(
                 web,
                 plan.web_connections,
@@ -226,7 +269,10 @@ impl Bound {
                 &station.shutdown,
             ));
             match started {
-                Ok(url) => station.web_url = Some(url),
+                Ok((url, reachable)) => {
+                    links.set(reachable);
+                    station.web_url = Some(url);
+                }
                 Err(e) => {
                     station.stop();
                     return Err(e);
@@ -237,15 +283,34 @@ impl Bound {
     }
 }
 
+/// How long the notification channels get, at the end, to send what waits.
+const NOTIFY_GRACE: Duration = Duration::from_secs(3);
+
+/// The notification channels of `config`, started on the current runtime;
+/// `None` when there is none. A setting that cannot work is a usage error.
+fn start_notifier(
+    config: vigie_notify::NotifyConfig,
+    rules: vigie_notify::Rules,
+) -> anyhow::Result<Option<vigie_notify::Notifier>> {
+    if config.is_empty() {
+        return Ok(None);
+    }
+    let clock = std::sync::Arc::new(vigie_notify::SystemClock);
+    let notifier = vigie_notify::Notifier::start(config, rules, clock, &Handle::current())
+        .map_err(|e| crate::usage(format!("notifications: {e}")))?;
+    Ok(Some(notifier))
+}
+
 /// Binds and starts the web page and HTTP API beside the camera server.
-/// Returns the URL it serves.
+/// Returns the URL it serves on this machine, and the one other machines
+/// reach it by (for the links in notifications).
 async fn start_web(
     web: WebPlan,
     max_connections: usize,
     registry: &Registry,
     camera_port: u16,
     shutdown: &CancellationToken,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, String)> {
     let scheme = if web.config.tls.is_some() {
         "https"
     } else {
@@ -274,5 +339,14 @@ async fn start_web(
     } else {
         local
     };
-    Ok(format!("{scheme}://{shown}/"))
+    // A phone follows a link from a notification: the first address of
+    // this machine on the network, when the page listens on all of them.
+    let reachable = match bind::reachable_addresses(local).first() {
+        Some(addr) if local.ip().is_unspecified() => *addr,
+        _ => shown,
+    };
+    Ok((
+        format!("{scheme}://{shown}/"),
+        format!("{scheme}://{reachable}/"),
+    ))
 }

@@ -19,10 +19,12 @@ use anyhow::Context;
 use tracing::warn;
 use vigie_hub::tap::TapBudget;
 use vigie_hub::Registry;
-use vigie_record::analysis::Analyser;
+use vigie_record::analysis::{Analyser, MotionProfiles};
 use vigie_record::surveillance::{
-    AnalysisLoop, Handoff, RecordingLoop, SurveillanceConfig, SystemClock,
+    Alerts, AnalysisLoop, Handoff, RecordingLoop, SurveillanceConfig, SystemClock,
 };
+
+use super::CameraPlan;
 
 /// Frames waiting for the recorder, at most (in payload bytes): 128 MiB in
 /// all, 16 MiB per camera.
@@ -38,11 +40,22 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// Starts watching `registry` if `config` asks for anything. A thread
-    /// that cannot start is an error; then nothing runs.
-    pub fn start(registry: &Registry, config: SurveillanceConfig) -> anyhow::Result<Option<Self>> {
+    /// Starts watching `registry` if `config` asks for anything, with the
+    /// per-camera settings of `cameras`, telling `alerts` (if any) when
+    /// motion starts and ends. A thread that cannot start is an error;
+    /// then nothing runs.
+    pub fn start(
+        registry: &Registry,
+        mut config: SurveillanceConfig,
+        cameras: &CameraPlan,
+        alerts: Option<Box<dyn Alerts>>,
+    ) -> anyhow::Result<Option<Self>> {
         if config.is_off() {
             return Ok(None);
+        }
+        if let Some(record) = &mut config.record {
+            record.camera_modes = cameras.record_modes.clone();
+            record.record_others = cameras.record_others;
         }
         let stop = Arc::new(AtomicBool::new(false));
         let handoff = Arc::new(Handoff::new(
@@ -51,7 +64,12 @@ impl Watcher {
         let analysis = match config.motion.clone() {
             None => None,
             Some(motion) => {
-                let mut work = AnalysisLoop::new(handoff.clone(), Analyser::new(motion));
+                let profiles = MotionProfiles {
+                    default: motion,
+                    cameras: cameras.motion.cameras.clone(),
+                };
+                let analyser = Analyser::with_profiles(profiles);
+                let mut work = AnalysisLoop::new(handoff.clone(), analyser);
                 let flag = stop.clone();
                 let spawned = std::thread::Builder::new()
                     .name("vigie-motion".into())
@@ -69,6 +87,9 @@ impl Watcher {
         };
         let tap = registry.tap(TapBudget::new(TAP_BYTES));
         let mut work = RecordingLoop::for_config(registry.clone(), &config, handoff.clone());
+        if let Some(alerts) = alerts {
+            work = work.with_alerts(alerts);
+        }
         let flag = stop.clone();
         let recording = std::thread::Builder::new()
             .name("vigie-record".into())
@@ -87,6 +108,11 @@ impl Watcher {
             recording,
             analysis,
         }))
+    }
+
+    /// What the threads share: a config reload hands its settings there.
+    pub fn handoff(&self) -> Arc<Handoff> {
+        self.handoff.clone()
     }
 
     /// Closes every recording and waits for the threads to end. Call it

@@ -44,6 +44,8 @@
   const link = document.getElementById('link');
   const identity = document.getElementById('identity');
   const fingerprint = document.getElementById('fingerprint');
+  const mqtt = document.getElementById('mqtt');
+  const mqttState = document.getElementById('mqtt-state');
   const names = new TextDecoder();
   const tiles = new Map(); // name -> tile
   let state = null; // the last state message
@@ -85,10 +87,11 @@
     element('span', 'rec', frame).textContent = '● REC';
     const label = element('div', 'label', frame);
     const caption = element('figcaption', null, el);
-    element('b', 'name', caption).textContent = name;
+    const shown = element('b', 'name', caption);
+    shown.textContent = name;
     const fields = element('span', 'fields', caption);
     el.addEventListener('click', () => toggleSolo(name));
-    return { name, el, img, label, fields, url: null, old: [], info: null };
+    return { name, el, img, label, shown, fields, url: null, old: [], info: null };
   }
 
   function tileFor(name) {
@@ -156,7 +159,14 @@
     const seen = new Set();
     for (const info of message.cameras) {
       seen.add(info.name);
-      tileFor(info.name).info = info;
+      const tile = tileFor(info.name);
+      tile.info = info;
+      // The config's display name, if it gives one (a reload may change it).
+      const shown = info.display_name || info.name;
+      if (tile.shown.textContent !== shown) {
+        tile.shown.textContent = shown;
+        tile.img.alt = `${W.camera} ${shown}`;
+      }
     }
     for (const tile of [...tiles.values()]) if (!seen.has(tile.name)) removeTile(tile);
     // Keep the server's order (by name).
@@ -164,6 +174,14 @@
     // Shown as text, never as HTML (and it is hex and colons anyway).
     identity.hidden = !message.server_fingerprint;
     fingerprint.textContent = message.server_fingerprint || '';
+    // The broker's connection, when the server publishes to MQTT.
+    const broker = message.mqtt;
+    mqtt.hidden = !broker;
+    if (broker) {
+      const why = broker.state !== 'connected' && broker.last_error ? ` — ${broker.last_error}` : '';
+      mqttState.textContent = `${broker.state} (${broker.broker})${why}`;
+      mqtt.classList.toggle('down', broker.state !== 'connected');
+    }
     const n = message.cameras.length;
     empty.hidden = n > 0;
     if (n === 0) empty.textContent = W.port(message.camera_port);

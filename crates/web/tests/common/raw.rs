@@ -18,6 +18,28 @@ pub async fn stalled(addr: SocketAddr, request: &str) -> TcpStream {
     stream
 }
 
+/// [`stalled`], once the answer's head has come: the server has taken
+/// the request and holds whatever it costs (a replay slot) before this
+/// returns. Gives the connection and the status.
+pub async fn stalled_after_head(addr: SocketAddr, request: &str) -> (TcpStream, u16) {
+    let mut stream = stalled(addr, request).await;
+    let mut got = Vec::new();
+    let mut buf = [0; 512];
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while super::find(&got, b"\r\n\r\n").is_none() {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => got.extend_from_slice(&buf[..n]),
+            _ => panic!("no answer's head: {}", String::from_utf8_lossy(&got)),
+        }
+    }
+    let status = String::from_utf8_lossy(&got)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (stream, status)
+}
+
 /// `GET path` with this `Host`, and nothing else.
 pub fn get(path: &str, host: &str) -> String {
     format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n")
