@@ -103,8 +103,8 @@ fn each_kind_of_mistake_gives_its_line_and_column_and_exit_code_2() {
         // A camera section with a mask outside the picture.
         (
             "[cameras.door.motion]\nmasks = [\"0,0,2,1\"]\n",
-            "vigie.toml:2:",
-            "mask",
+            "vigie.toml:2:9:",
+            "not a fraction",
         ),
         // Not TOML at all.
         ("[server\n", "vigie.toml:1:", ""),

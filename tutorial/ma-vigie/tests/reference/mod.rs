@@ -41,6 +41,12 @@ pub fn fresh_state_dir() -> PathBuf {
     std::env::temp_dir().join(format!("ma-vigie-etat-{}-{n}", std::process::id()))
 }
 
+/// Si l'on tourne en intégration continue (`CI=true`) : un test qui ne
+/// peut pas juger y échoue au lieu de passer en disant SKIP.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
 /// Le binaire `vigie`, ou `None` (et un message) s'il n'est pas construit.
 pub fn vigie_binary() -> Option<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -58,7 +64,7 @@ pub fn vigie_binary() -> Option<PathBuf> {
     }
     let message = "pas de binaire vigie : lancez `cargo build --release` à la racine du \
                    dépôt (ou donnez son chemin dans VIGIE_BIN)";
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
+    if in_ci() {
         panic!("{message}");
     }
     eprintln!("{message} ; ce test ne peut pas juger votre code");

@@ -8,7 +8,8 @@
 #   vigie-pc2 (10.85.0.2) ---- veth ----+ vigie-pc1 +---- veth ---- vigie-pc3 (10.85.1.2)
 #                        (10.85.0.1) veth-pc1   veth-pc1b (10.85.1.1)
 #
-# Usage: tutorial/solutions/trois-pcs.sh [path/to/vigie]   (needs root and iproute2)
+# Usage: tutorial/ma-vigie/solutions/ch12_trois_pcs.sh [path/to/vigie]   (needs root and iproute2)
+# Checked by `cargo test ch12 --features solutions` in tutorial/ma-vigie.
 set -euo pipefail
 
 VIGIE=$(realpath "${1:-target/release/vigie}")
