@@ -69,11 +69,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "server certificate fingerprint (compare it with the browser's warning):",
     ),
     (
-        "mqtt",
-        "broker MQTT (Home Assistant) :",
-        "MQTT broker (Home Assistant):",
-    ),
-    (
         "noscript",
         "Cette page a besoin de JavaScript pour afficher les caméras.",
         "This page needs JavaScript to show the cameras.",

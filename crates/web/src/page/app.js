@@ -24,6 +24,7 @@
       peak: 'pic', deleted: 'fichier supprimé', running: 'en cours', since: 'depuis',
       segment: 'segment', writing: (n) => `segment ${n} en cours d’écriture`,
       live: 'en direct', lost: 'connexion perdue, nouvel essai…',
+      mqtt: { connected: 'MQTT connecté', connecting: 'MQTT : connexion…', disconnected: 'MQTT déconnecté' },
     },
     en: {
       locale: 'en-GB', comma: '.', fps: 'fps', camera: 'camera', waiting: 'waiting for a picture',
@@ -35,6 +36,7 @@
       peak: 'peak', deleted: 'file deleted', running: 'in progress', since: 'since',
       segment: 'segment', writing: (n) => `segment ${n} being written`,
       live: 'live', lost: 'connection lost, retrying…',
+      mqtt: { connected: 'MQTT connected', connecting: 'MQTT: connecting…', disconnected: 'MQTT disconnected' },
     },
   };
   const W = WORDS[document.documentElement.lang] || WORDS.fr;
@@ -45,7 +47,6 @@
   const identity = document.getElementById('identity');
   const fingerprint = document.getElementById('fingerprint');
   const mqtt = document.getElementById('mqtt');
-  const mqttState = document.getElementById('mqtt-state');
   const names = new TextDecoder();
   const tiles = new Map(); // name -> tile
   let state = null; // the last state message
@@ -174,13 +175,16 @@
     // Shown as text, never as HTML (and it is hex and colons anyway).
     identity.hidden = !message.server_fingerprint;
     fingerprint.textContent = message.server_fingerprint || '';
-    // The broker's connection, when the server publishes to MQTT.
+    // The broker's connection (Home Assistant), when the server publishes
+    // to MQTT: green when connected; the broker and the last error in the
+    // tooltip.
     const broker = message.mqtt;
     mqtt.hidden = !broker;
     if (broker) {
-      const why = broker.state !== 'connected' && broker.last_error ? ` — ${broker.last_error}` : '';
-      mqttState.textContent = `${broker.state} (${broker.broker})${why}`;
-      mqtt.classList.toggle('down', broker.state !== 'connected');
+      mqtt.textContent = W.mqtt[broker.state] || `MQTT: ${broker.state}`;
+      mqtt.classList.toggle('live', broker.state === 'connected');
+      const why = broker.last_error ? ` — ${broker.last_error}` : '';
+      mqtt.title = `${broker.broker}${why}`;
     }
     const n = message.cameras.length;
     empty.hidden = n > 0;
