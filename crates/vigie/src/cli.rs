@@ -132,7 +132,8 @@ pub struct ServerArgs {
     pub check: bool,
 }
 
-/// Notification channels, each also in `[notify]` of the config file.
+/// Notification channels, each also in `[notify]` of the config file. Any
+/// of them turns motion detection on, as --record does.
 #[derive(Debug, Args)]
 pub struct NotifyArgs {
     /// POST each event (motion started or ended, a camera offline or back)

@@ -248,8 +248,8 @@ fn motion_and_offline_reach_the_webhook_and_ntfy_and_a_masked_camera_stays_quiet
 fn a_receiver_that_hangs_slows_neither_frames_nor_analysis_nor_the_other_channel() {
     let hanging = Receiver::start(Answer::Hang);
     let ntfy = Receiver::start(Answer::Statuses(vec![200]));
+    // No --motion: a notification channel turns detection on by itself.
     let server = Server::start(&[
-        "--motion",
         "--notify-webhook",
         &hanging.url("/hook"),
         "--notify-ntfy",

@@ -235,7 +235,9 @@ pub fn apply(settings: &Settings, args: &mut ServerArgs) {
     args.http.http_user = st.http_user.clone();
     args.http.http_allowed_hosts = st.http_allowed_hosts.clone();
     let s = &mut args.surveillance;
-    s.motion = st.motion;
+    // A notification channel is there to hear of motion: it turns detection
+    // on, as recording does.
+    s.motion = st.motion || !st.notify.is_empty();
     s.motion_fps = st.motion_fps;
     s.motion_threshold = st.defaults.motion_threshold;
     s.motion_area = st.defaults.motion_area;
@@ -351,9 +353,9 @@ mod tests {
     #[test]
     fn a_typed_flag_overrides_the_file_and_a_default_does_not() {
         let (mut args, typed) = server(&["--motion-threshold", "30", "--headless"]);
-        let command_line = command_line(&args, &typed).unwrap();
+        let flags = command_line(&args, &typed).unwrap();
         let text = "[server]\nlisten = \"127.0.0.1:9000\"\n[motion]\nthreshold = 40\nfps = 4.0\n";
-        let settings = Settings::merge(&file(text), &command_line);
+        let settings = Settings::merge(&file(text), &flags);
         apply(&settings, &mut args);
         assert_eq!(args.surveillance.motion_threshold, 30, "the flag wins");
         assert_eq!(
@@ -362,6 +364,12 @@ mod tests {
         );
         assert_eq!(args.listen.to_string(), "127.0.0.1:9000");
         assert!(args.headless);
+        assert!(!args.surveillance.motion, "no detection asked for");
+        // A notification channel turns detection on.
+        let (mut args, typed) = server(&["--notify-ntfy", "https://ntfy.sh/garden"]);
+        let settings = Settings::merge(&Config::default(), &command_line(&args, &typed).unwrap());
+        apply(&settings, &mut args);
+        assert!(args.surveillance.motion);
         // Untouched by either: the flags' defaults.
         assert_eq!(args.read_timeout, 10.0);
         assert_eq!(
