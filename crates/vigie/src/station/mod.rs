@@ -6,15 +6,18 @@
 //!
 //! 1. [`Station::bind`]: the camera port, first, because a port in use is
 //!    the commonest way a start fails, and nothing has started yet to undo.
-//! 2. [`Bound::start`]: the camera server and its registry, then the
-//!    surveillance threads (they read the registry's tap, so they must see
-//!    the first frame), then the web side (it reads the registry too).
+//! 2. [`Bound::start`]: the registry and the notification channels (the
+//!    others report to them), the camera server, then the surveillance
+//!    threads (they read the registry's tap, so they must see the first
+//!    frame), the watch on cameras going offline, the SIGHUP reload, and
+//!    last the web side (it reads the registry too).
 //! 3. The front: the window ([`Station::show_window`]) or statistics on the
 //!    terminal ([`Station::print_stats`]), until Ctrl-C, `--seconds`, or Q.
 //! 4. [`Station::stop`]: the cameras of this process get a moment to say
 //!    goodbye, then the camera server closes every connection and waits for
 //!    them, and only then the surveillance threads drain: the cameras'
-//!    departures, queued by the server's stop, close their files.
+//!    departures, queued by the server's stop, close their files. Last,
+//!    the notification channels get a few seconds to send what waits.
 
 mod alerts;
 mod bind;
