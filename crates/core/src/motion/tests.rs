@@ -91,15 +91,20 @@ fn an_object_entering_starts_one_event_that_ends_after_it_leaves() {
     assert!(!updates.last().unwrap().in_event);
 }
 
+/// The band the object of [`scene`] crosses at `y = 45`: 0.3 to 0.7 of the height.
+fn band() -> Mask {
+    Mask::Rect {
+        x: 0.0,
+        y: 0.3,
+        w: 1.0,
+        h: 0.4,
+    }
+}
+
 #[test]
 fn a_masked_zone_is_ignored() {
     let config = MotionConfig {
-        masks: vec![Mask::Rect {
-            x: 0.0,
-            y: 0.3,
-            w: 1.0,
-            h: 0.4,
-        }],
+        masks: vec![band()],
         ..MotionConfig::default()
     };
     let mut d = MotionDetector::new(config);
@@ -163,12 +168,7 @@ fn new_settings_keep_the_background_and_apply_at_once() {
     // no event, and no restart (a restart would make the next frame quiet
     // because it is the "first", not because of the mask).
     d.set_config(MotionConfig {
-        masks: vec![Mask::Rect {
-            x: 0.0,
-            y: 0.3,
-            w: 1.0,
-            h: 0.4,
-        }],
+        masks: vec![band()],
         ..MotionConfig::default()
     });
     let masked = run(&mut d, (0..40).map(|i| scene(0, Some((i * 3, 45)))));
