@@ -391,3 +391,72 @@ fn the_python_trap_builds_a_system_call() {
         "{printed}"
     );
 }
+
+/// Chaque exercice dit comment vérifier la réponse (`cargo test chNN`, dans
+/// le cahier ou le bac à sable), et ce qu'il annonce existe : un fichier à
+/// compléter dans `src/`, sa solution du même nom dans `solutions/`, et un
+/// test `chNN_…` qui les juge.
+#[test]
+fn every_exercise_has_a_skeleton_a_check_and_a_solution() {
+    for (page, text) in chapters() {
+        let chapter = &page[2..4];
+        let exercise = &text[text.find("## Exercice").unwrap()..];
+        let command = format!("cargo test ch{chapter}");
+        let mut checks = 0;
+        let mut rest = exercise;
+        while let Some(at) = rest.find(&command) {
+            // Le paquet est le dernier nommé avant la commande, ou, au
+            // chapitre 12, juste après (« (dans `tutorial/ma-vigie`) »).
+            let before = &rest[..at];
+            let after = &rest[at..rest.len().min(at + 120)];
+            let named = |s: &str| {
+                ["ma-vigie", "bac-a-sable"]
+                    .into_iter()
+                    .filter_map(|c| {
+                        s.rfind(&format!("tutorial/{c}")).map(|i| (i, c))
+                    })
+                    .max()
+                    .map(|(_, c)| c)
+            };
+            let krate =
+                named(before).or_else(|| named(after)).unwrap_or_else(|| {
+                    panic!("{page} : « {command} », dans quel paquet ?")
+                });
+            let dir = root().join("tutorial").join(krate);
+            let skeletons: Vec<String> = fs::read_dir(dir.join("src"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(&format!("ch{chapter}_")))
+                .collect();
+            assert!(
+                !skeletons.is_empty(),
+                "{page} : pas de src/ch{chapter}_… dans {krate}"
+            );
+            let mut sources = String::new();
+            for skeleton in &skeletons {
+                assert!(
+                    dir.join("solutions").join(skeleton).exists(),
+                    "{krate}/src/{skeleton} n'a pas de solution"
+                );
+                sources += &fs::read_to_string(dir.join("src").join(skeleton))
+                    .unwrap();
+            }
+            for test in fs::read_dir(dir.join("tests")).unwrap() {
+                let path = test.unwrap().path();
+                if path.extension().is_some_and(|e| e == "rs") {
+                    sources += &fs::read_to_string(path).unwrap();
+                }
+            }
+            assert!(
+                sources.contains(&format!("fn ch{chapter}_")),
+                "{page} : aucun test ch{chapter}_… dans {krate}"
+            );
+            checks += 1;
+            rest = &rest[at + command.len()..];
+        }
+        assert!(
+            checks > 0,
+            "{page} : l'exercice ne dit pas comment vérifier (« {command} »)"
+        );
+    }
+}
