@@ -15,16 +15,27 @@
 //! [`jpeg::Scale`]), so the thread decodes each frame at the smallest of
 //! those scales that still fills its tile ([`scale_for_tile`]), and the
 //! window's scaler shrinks what is left. Nothing the tile can show is lost.
+//!
+//! The thread also sets the window's pace. Nine cameras at 15 fps, each on
+//! its own clock, change the registry about 135 times a second; redrawing
+//! the whole mosaic for each change would compose and present the window
+//! far more often than any camera's picture changes. So after a round the
+//! thread waits for [`round_interval`]: half the frame interval of the
+//! fastest visible camera (so none of its frames is skipped), between 10
+//! and 60 rounds a second. Changes that arrive meanwhile are not lost: the
+//! signal keeps only "something changed", and the next round decodes the
+//! newest frame of each camera.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 use tokio::runtime::Handle;
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
 use vigie_core::jpeg;
-use vigie_hub::Registry;
+use vigie_hub::{CameraState, CameraView, Registry};
 
 use vigie_core::jpeg::Scale;
 use vigie_core::{Frame, PixelFormat};
@@ -78,6 +89,35 @@ pub fn scale_for_tile(width: u32, height: u32, tile: Rect) -> Scale {
     Scale::at_least(width, height, fit_w as u32, fit_h as u32)
 }
 
+/// The fewest rounds of decoding (and so of redraws) a second: a camera
+/// whose rate is not known yet, or a slow one, is still shown within 0.1 s.
+pub const MIN_ROUNDS_PER_SECOND: f64 = 10.0;
+
+/// The most rounds a second: a common screen's refresh rate. More would
+/// compose pictures that no screen shows.
+pub const MAX_ROUNDS_PER_SECOND: f64 = 60.0;
+
+/// How long the decoder waits, at least, from the start of one round to the
+/// start of the next, when the fastest visible camera sends `fastest_fps`
+/// frames a second: half its frame interval (twice its rate, so that two
+/// frames of it rarely fall in one round), kept between
+/// [`MIN_ROUNDS_PER_SECOND`] and [`MAX_ROUNDS_PER_SECOND`]. An unknown rate
+/// (zero, or not a number) gets the fastest pace.
+pub fn round_interval(fastest_fps: f64) -> Duration {
+    let rate = if fastest_fps.is_finite() && fastest_fps > 0.0 {
+        (2.0 * fastest_fps).clamp(MIN_ROUNDS_PER_SECOND, MAX_ROUNDS_PER_SECOND)
+    } else {
+        MAX_ROUNDS_PER_SECOND
+    };
+    Duration::from_secs_f64(1.0 / rate)
+}
+
+/// What the window shows besides pictures: which cameras, in which state.
+/// A round that decodes nothing new wakes the window only if this changed.
+fn outline(views: &[CameraView]) -> Vec<(String, CameraState)> {
+    views.iter().map(|v| (v.name.clone(), v.state)).collect()
+}
+
 /// Decodes (or converts) `frame` for a tile of the size `tile`.
 fn picture_for(frame: &Frame, tile: Rect) -> vigie_core::Result<Picture> {
     let scale = match frame.format() {
@@ -107,16 +147,24 @@ pub fn spawn(
         .spawn(move || {
             let consumer = registry.consumer();
             let mut changes = registry.subscribe();
+            let mut shown_outline = None;
+            let mut next_round = Instant::now();
             loop {
                 let changed = runtime.block_on(async {
                     tokio::select! {
                         _ = stop.cancelled() => false,
-                        r = changes.changed() => r.is_ok(),
+                        r = async {
+                            // The pace first, then the signal: changes that
+                            // come during the wait are kept by the signal.
+                            tokio::time::sleep_until(next_round.into()).await;
+                            changes.changed().await
+                        } => r.is_ok(),
                     }
                 });
                 if !changed {
                     break;
                 }
+                let round_started = Instant::now();
                 let views = consumer.snapshot();
                 let mode = *shared.mode.lock().unwrap_or_else(|p| p.into_inner());
                 let (width, height) = *shared.window_size.lock().unwrap_or_else(|p| p.into_inner());
@@ -128,6 +176,11 @@ pub fn spawn(
                         .map_or(Rect::new(0, 0, 0, 0), |(_, r)| *r)
                 };
                 let visible = compose::visible_tiles(mode, views.len());
+                let fastest_fps = compose::visible_tiles(mode, views.len())
+                    .filter_map(|i| views.get(i))
+                    .map(|v| v.stats.fps)
+                    .fold(0.0, f64::max);
+                next_round = round_started + round_interval(fastest_fps);
                 let mut decoded = Vec::new();
                 for (i, view) in visible.filter_map(|i| views.get(i).map(|v| (i, v))) {
                     let Some(frame) = &view.latest else { continue };
@@ -148,6 +201,13 @@ pub fn spawn(
                         Err(e) => warn!("camera {:?}: cannot show frame: {e}", view.name),
                     }
                 }
+                let outline = outline(&views);
+                if decoded.is_empty() && shown_outline.as_ref() == Some(&outline) {
+                    // Nothing the window shows has changed (a hidden
+                    // camera's frame, a counter): no redraw.
+                    continue;
+                }
+                shown_outline = Some(outline);
                 {
                     let mut pictures = shared.pictures.lock().unwrap_or_else(|p| p.into_inner());
                     // Forget cameras that are gone or hidden: their pictures
@@ -176,6 +236,91 @@ mod tests {
     /// The tile of camera `i` of `n` in a `width × height` grid window.
     fn tile(width: u32, height: u32, n: usize, i: usize) -> Rect {
         compose::layout(width, height, ViewMode::Grid, n)[i].1
+    }
+
+    #[test]
+    fn the_pace_is_twice_the_fastest_camera_between_10_and_60_rounds() {
+        let rate = |fps: f64| 1.0 / round_interval(fps).as_secs_f64();
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-3;
+        // Nine cameras at 15 fps: 30 rounds a second, not 135.
+        assert!(close(rate(15.0), 30.0));
+        assert!(close(rate(25.0), 50.0));
+        // A fast camera: never past a screen's 60 Hz.
+        assert!(close(rate(30.0), 60.0));
+        assert!(close(rate(1000.0), 60.0));
+        // A slow one: still 10 rounds a second.
+        assert!(close(rate(1.0), 10.0));
+        // Not known yet (no frame, or a hostile stats value): the fastest.
+        for unknown in [0.0, -3.0, f64::NAN, f64::INFINITY] {
+            assert!(close(rate(unknown), 60.0), "{unknown}");
+        }
+    }
+
+    /// A camera publishing as fast as it can: the decoder wakes the window
+    /// at most 60 times a second, whatever the machine's speed (the pace
+    /// only ever waits; a slow machine wakes it less often).
+    #[test]
+    fn a_flood_of_frames_wakes_the_window_at_the_pace_at_most() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use vigie_hub::Lifecycle;
+
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let registry = Registry::new(4, Lifecycle::default());
+        let peer = "127.0.0.1:5000".parse().unwrap();
+        let camera = registry
+            .register("rapide", vigie_hub::Origin::peer(peer, "native"))
+            .unwrap();
+        let shared = Arc::new(Shared::default());
+        let stop = CancellationToken::new();
+        let wakes = Arc::new(AtomicUsize::new(0));
+        let counter = wakes.clone();
+        let decoder = spawn(
+            registry.clone(),
+            shared.clone(),
+            runtime.handle().clone(),
+            stop.clone(),
+            move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                true
+            },
+        )
+        .unwrap();
+
+        let rgb = vec![50; 32 * 24 * 3];
+        let started = Instant::now();
+        let mut sequence = 0;
+        while started.elapsed() < Duration::from_millis(500) {
+            let header = vigie_core::FrameHeader {
+                camera: "rapide".into(),
+                sequence,
+                captured_at_us: 0,
+                width: 32,
+                height: 24,
+                format: PixelFormat::Rgb8,
+            };
+            camera.publish(Frame::new(header, rgb.clone()).unwrap(), false);
+            sequence += 1;
+            thread::sleep(Duration::from_micros(200));
+        }
+        let elapsed = started.elapsed();
+        stop.cancel();
+        decoder.join().unwrap();
+
+        let wakes = wakes.load(Ordering::SeqCst);
+        // One round at the start, then one per interval at most.
+        let most = 1 + (elapsed.as_secs_f64() * MAX_ROUNDS_PER_SECOND).ceil() as usize;
+        assert!(wakes >= 1, "the window was never woken");
+        assert!(
+            wakes <= most,
+            "{wakes} wakes for {sequence} frames in {elapsed:?} (at most {most})"
+        );
+        // And what it shows is a recent frame, not the first.
+        let shown = shared.pictures.lock().unwrap().by_camera["rapide"].0;
+        assert!(shown > 0, "frame n° {shown} of {sequence}");
     }
 
     #[test]
