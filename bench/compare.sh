@@ -1,18 +1,16 @@
 #!/usr/bin/env bash
 # vigie against the report's Python pipeline (OpenCV + pickle + struct over
-# a socket), same scenarios, same machine, same run: prints frames/s of each
+# a socket), same scenarios, same machine, same run, vigie in plaintext like
+# the report (`--link plain`; the TLS figures are `vigie bench e2e`'s own): prints frames/s of each
 # and the ratios vigie / Python, as medians over several rounds.
 #
 #   bench/compare.sh                      # 3 rounds, 5 s per run
 #   ROUNDS=5 SECONDS_PER_RUN=3 bench/compare.sh
 #   VIGIE_PY=/path/to/venv bench/compare.sh   # a venv with numpy + opencv-python-headless
-#   VIGIE_FEATURES= bench/compare.sh          # force the pure-Rust build
 #   VIGIE_BIN=/path/to/vigie bench/compare.sh  # that binary, nothing built
 #
-# vigie is built with `--features turbojpeg` when pkg-config finds
-# libturbojpeg (Debian: libturbojpeg0-dev), and then every JPEG case runs
-# with both encoders (`--encoder rust` and `--encoder turbo`) in the same
-# round. The Python peer runs twice: as the report wrote it, and tuned
+# vigie is the default build (its JPEG codec is libjpeg-turbo-rs, pure
+# Rust). The Python peer runs twice: as the report wrote it, and tuned
 # (`recv_into` a reused buffer, and glibc malloc told to keep large blocks:
 # MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_).
 #
@@ -46,20 +44,14 @@ if ! "$venv/bin/python" -c 'import cv2, numpy' 2>/dev/null; then
 fi
 py="$venv/bin/python"
 
-if [[ -z "${VIGIE_FEATURES+set}" ]]; then
-    VIGIE_FEATURES=""
-    pkg-config --exists libturbojpeg 2>/dev/null && VIGIE_FEATURES="turbojpeg"
-fi
 if [[ -n "${VIGIE_BIN:-}" ]]; then
     vigie="$VIGIE_BIN"
 else
-    echo "building vigie (release, features: ${VIGIE_FEATURES:-none})…" >&2
+    echo "building vigie (release)…" >&2
     target="${CARGO_TARGET_DIR:-$root/target}"
-    (cd "$root" && cargo build --release -p vigie --quiet ${VIGIE_FEATURES:+--features "$VIGIE_FEATURES"})
+    (cd "$root" && cargo build --release -p vigie --quiet)
     vigie="$target/release/vigie"
 fi
-encoders=(rust)
-[[ "$VIGIE_FEATURES" == *turbojpeg* ]] && encoders+=(turbo)
 export RUST_LOG=warn
 tuned_env=(MALLOC_MMAP_THRESHOLD_=16777216 MALLOC_TRIM_THRESHOLD_=268435456)
 
@@ -74,10 +66,8 @@ for round in $(seq 1 "$rounds"); do
     echo "round $round of $rounds…" >&2
     for size in 320x240 640x480 1280x720; do
         case="jpeg q90 $size"
-        for enc in "${encoders[@]}"; do
-            record "$round" "$case" "vigie-$enc" \
-                "$("$vigie" bench e2e --size "$size" --quality 90 --encoder "$enc" --seconds "$secs" --json)"
-        done
+        record "$round" "$case" vigie-rust \
+            "$("$vigie" bench e2e --size "$size" --quality 90 --seconds "$secs" --link plain --json)"
         record "$round" "$case" python \
             "$("$py" "$here/python_peer.py" --size "$size" --quality 90 --protocol 0 --seconds "$secs")"
         record "$round" "$case" python-tuned \
@@ -85,7 +75,7 @@ for round in $(seq 1 "$rounds"); do
     done
     # vigie has one raw protocol; Python's report used pickle protocol 0,
     # a current Python's default is 5.
-    v="$("$vigie" bench e2e --size 640x480 --format raw --seconds "$secs" --json)"
+    v="$("$vigie" bench e2e --size 640x480 --format raw --seconds "$secs" --link plain --json)"
     for proto in 0 5; do
         case="raw 640x480 pickle p$proto"
         record "$round" "$case" vigie-rust "$v"

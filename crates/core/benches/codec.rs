@@ -6,15 +6,12 @@
 //! ```text
 //! cargo bench -p vigie-core --bench codec
 //! cargo bench -p vigie-core --bench codec -- jpeg_decode   # one group only
-//! cargo bench -p vigie-core --bench codec --features turbojpeg   # + libjpeg-turbo
 //! ```
 //!
 //! vigie's codec is `libjpeg-turbo-rs` (encode through
-//! `vigie_core::jpeg::Backend::Rust`, decode through `jpeg::decode_rgb`).
+//! `vigie_core::jpeg::encode_into`, decode through `jpeg::decode_rgb`).
 //! Beside it: the crates vigie used before (`jpeg-encoder`, `zune-jpeg`),
-//! `image` and `jpeg-decoder`, and with the `turbojpeg` feature the C
-//! libjpeg-turbo on both sides (encode through `Backend::Turbo`, decode
-//! through the `turbojpeg` crate directly).
+//! `image` and `jpeg-decoder`.
 //!
 //! The `scaled` group measures each scaled decode against the full decode
 //! plus resize it replaces, in the same run: the window's tile (640×480
@@ -175,60 +172,36 @@ fn encode_with_image(rgb: &[u8], width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-/// libjpeg-turbo's decoder, as vigie would call it: RGB out, a fresh
-/// buffer per picture (as `jpeg::decode_rgb` returns one).
-#[cfg(feature = "turbojpeg")]
-fn decode_with_turbo(d: &mut turbojpeg::Decompressor, file: &[u8]) -> Vec<u8> {
-    let header = d.read_header(file).unwrap();
-    let mut pixels = vec![0; header.width * header.height * 3];
-    let image = turbojpeg::Image {
-        pixels: &mut pixels[..],
-        width: header.width,
-        pitch: header.width * 3,
-        height: header.height,
-        format: turbojpeg::PixelFormat::RGB,
-    };
-    d.decompress(file, image).unwrap();
-    pixels
-}
-
 fn jpeg_encode(c: &mut Criterion) {
     let mut group = c.benchmark_group("jpeg_encode");
     for (width, height) in SIZES {
         let rgb = scene(width, height);
         let size = size_name(width, height);
 
-        // Every backend of this build, each with an encoder kept between
-        // frames as a sender keeps it, into a reused buffer.
-        for backend in jpeg::Backend::available() {
-            let mut encoder = jpeg::Encoder::new(backend).unwrap();
-            let mut out = Vec::with_capacity(256 * 1024);
-            // Not timed: how big each encoder's file is, so that a faster
-            // encoder is not simply one that compresses less.
-            encoder
-                .encode_into(&rgb, width, height, PixelFormat::Rgb8, QUALITY, &mut out)
-                .unwrap();
-            eprintln!(
-                "jpeg_encode/{size}: quality {QUALITY}, {} {} bytes",
-                backend.library(),
-                out.len()
-            );
-            group.bench_function(BenchmarkId::new(&size, backend.library()), |b| {
-                b.iter(|| {
-                    out.clear();
-                    encoder
-                        .encode_into(
-                            black_box(&rgb),
-                            width,
-                            height,
-                            PixelFormat::Rgb8,
-                            QUALITY,
-                            &mut out,
-                        )
-                        .unwrap()
-                })
-            });
-        }
+        // vigie's encoder, as a sender calls it, into one buffer.
+        let mut out = Vec::with_capacity(256 * 1024);
+        // Not timed: how big each encoder's file is, so that a faster
+        // encoder is not simply one that compresses less.
+        jpeg::encode_into(&rgb, width, height, PixelFormat::Rgb8, QUALITY, &mut out).unwrap();
+        eprintln!(
+            "jpeg_encode/{size}: quality {QUALITY}, {} {} bytes",
+            jpeg::ENCODER_LIBRARY,
+            out.len()
+        );
+        group.bench_function(BenchmarkId::new(&size, jpeg::ENCODER_LIBRARY), |b| {
+            b.iter(|| {
+                out.clear();
+                jpeg::encode_into(
+                    black_box(&rgb),
+                    width,
+                    height,
+                    PixelFormat::Rgb8,
+                    QUALITY,
+                    &mut out,
+                )
+                .unwrap()
+            })
+        });
         let mut out = Vec::with_capacity(256 * 1024);
         encode_with_jpeg_encoder(&rgb, width, height, &mut out);
         eprintln!(
@@ -257,12 +230,8 @@ fn jpeg_decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("jpeg_decode");
     for (width, height) in SIZES {
         let rgb = scene(width, height);
-        // The same file with or without the `turbojpeg` feature: vigie's
-        // default encoder's.
-        let file = jpeg::Encoder::new(jpeg::Backend::Rust)
-            .unwrap()
-            .encode(&rgb, width, height, PixelFormat::Rgb8, QUALITY)
-            .unwrap();
+        // vigie's own encoder's file.
+        let file = jpeg::encode(&rgb, width, height, PixelFormat::Rgb8, QUALITY).unwrap();
         let size = size_name(width, height);
 
         // Not timed: all the decoders must read the same picture.
@@ -277,10 +246,6 @@ fn jpeg_decode(c: &mut Criterion) {
             .decode()
             .unwrap();
         assert_eq!(by_jpeg_decoder.len(), expected_len);
-        #[cfg(feature = "turbojpeg")]
-        let mut turbo = turbojpeg::Decompressor::new().unwrap();
-        #[cfg(feature = "turbojpeg")]
-        assert_eq!(decode_with_turbo(&mut turbo, &file).len(), expected_len);
 
         group.bench_function(BenchmarkId::new(&size, "libjpeg-turbo-rs"), |b| {
             b.iter(|| jpeg::decode_rgb(black_box(&file)).unwrap())
@@ -293,10 +258,6 @@ fn jpeg_decode(c: &mut Criterion) {
         );
         group.bench_function(BenchmarkId::new(&size, "zune-jpeg"), |b| {
             b.iter(|| decode_with_zune(black_box(&file)))
-        });
-        #[cfg(feature = "turbojpeg")]
-        group.bench_function(BenchmarkId::new(&size, "libjpeg-turbo"), |b| {
-            b.iter(|| decode_with_turbo(&mut turbo, black_box(&file)))
         });
         group.bench_function(BenchmarkId::new(&size, "image"), |b| {
             b.iter(|| {

@@ -1,222 +1,62 @@
-//! The JPEG encoders, and how a caller chooses between them.
+//! The JPEG encoder.
 //!
 //! Encoding is the expensive half of the report's pipeline: the Python
 //! client calls `cv2.imencode`, which is libjpeg-turbo, hand-written SIMD
 //! assembly tuned for twenty years. vigie encodes with `libjpeg-turbo-rs`, a
 //! pure-Rust port of the same algorithms with the same SIMD kernels, within
-//! a few percent of the C library and three times faster than the
-//! `jpeg-encoder` crate vigie used before (see `docs/PERFORMANCE.md`):
+//! 10 % of the C library and three times faster than the `jpeg-encoder`
+//! crate vigie used before (see `docs/PERFORMANCE.md`). The default build
+//! needs nothing but the Rust toolchain; the former optional build with the
+//! C libjpeg-turbo, kept to compare, was retired once the gap was that small.
 //!
-//! - [`Backend::Rust`] (`libjpeg-turbo-rs`) is always there: the default
-//!   build needs nothing but the Rust toolchain.
-//! - [`Backend::Turbo`] (the C libjpeg-turbo through the `turbojpeg` crate)
-//!   exists only in a build with the cargo feature `turbojpeg`, which links
-//!   the system's `libturbojpeg` (Debian: `libturbojpeg0-dev`). It is kept to
-//!   measure the Rust port against the original.
-//!
-//! The choice is a *value*, not only a build option, so that one binary built
-//! with the feature can measure both encoders in the same run (`vigie bench
-//! e2e --encoder rust|turbo`). [`Backend::fastest`] is what the free
-//! functions [`super::encode`] and friends use.
-//!
-//! Both backends write the same kind of file: baseline JPEG, colour
-//! subsampled 4:2:0, as `cv2.imencode` and every webcam do. Subsampling
-//! halves the colour resolution in both directions, which the eye hardly
-//! sees, and leaves half the data to compress: both faster and smaller.
-
-use std::fmt;
-use std::str::FromStr;
+//! Files are baseline JPEG, colour subsampled 4:2:0, as `cv2.imencode` and
+//! every webcam do (greyscale for Gray8). Subsampling halves the colour
+//! resolution in both directions, which the eye hardly sees, and leaves half
+//! the data to compress: both faster and smaller.
 
 use libjpeg_turbo_rs::{PixelFormat as LibFormat, Subsampling};
 
-use crate::frame::{Frame, FrameHeader, PixelFormat};
+use crate::frame::PixelFormat;
 use crate::{Error, Result};
 
-/// Which library encodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backend {
-    /// `libjpeg-turbo-rs`, pure Rust with SIMD paths: always available.
-    Rust,
-    /// libjpeg-turbo, the C library OpenCV uses: only with the `turbojpeg`
-    /// feature ([`Backend::is_available`] says).
-    Turbo,
+/// Encodes raw pixels (RGB8, BGR8 or Gray8) as a JPEG file at `quality`
+/// (1–100), appending it to `out`.
+pub(super) fn encode_into(
+    pixels: &[u8],
+    width: u32,
+    height: u32,
+    format: PixelFormat,
+    quality: u8,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    check(pixels, width, height, format, quality)?;
+    let (lib_format, subsampling) = match format {
+        PixelFormat::Rgb8 => (LibFormat::Rgb, Subsampling::S420),
+        PixelFormat::Bgr8 => (LibFormat::Bgr, Subsampling::S420),
+        PixelFormat::Gray8 => (LibFormat::Grayscale, Subsampling::S444),
+        PixelFormat::Jpeg => unreachable!("refused by check()"),
+    };
+    let jpeg = libjpeg_turbo_rs::compress(
+        pixels,
+        width as usize,
+        height as usize,
+        lib_format,
+        quality,
+        subsampling,
+    )
+    .map_err(|e| Error::JpegEncode(e.to_string()))?;
+    // The library returns a new buffer: hand it over when `out` is empty
+    // (no copy), append it otherwise.
+    if out.is_empty() {
+        *out = jpeg;
+    } else {
+        out.extend_from_slice(&jpeg);
+    }
+    Ok(())
 }
 
-impl Backend {
-    /// Every backend, available in this build or not.
-    pub const ALL: [Backend; 2] = [Backend::Rust, Backend::Turbo];
-
-    /// The backend the free functions use: the C libjpeg-turbo when the
-    /// `turbojpeg` feature is on (a few percent faster), else the Rust port.
-    pub fn fastest() -> Backend {
-        if Backend::Turbo.is_available() {
-            Backend::Turbo
-        } else {
-            Backend::Rust
-        }
-    }
-
-    /// Whether this build can encode with this backend.
-    pub fn is_available(self) -> bool {
-        match self {
-            Backend::Rust => true,
-            Backend::Turbo => cfg!(feature = "turbojpeg"),
-        }
-    }
-
-    /// The backends this build has, fastest last.
-    pub fn available() -> Vec<Backend> {
-        Backend::ALL
-            .into_iter()
-            .filter(|b| b.is_available())
-            .collect()
-    }
-
-    /// The short name used on command lines: `rust` or `turbo`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Rust => "rust",
-            Backend::Turbo => "turbo",
-        }
-    }
-
-    /// The library behind the backend, for reports.
-    pub fn library(self) -> &'static str {
-        match self {
-            Backend::Rust => "libjpeg-turbo-rs",
-            Backend::Turbo => "libjpeg-turbo",
-        }
-    }
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Backend {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Backend, String> {
-        Backend::ALL
-            .into_iter()
-            .find(|b| b.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("{s:?} is not a JPEG encoder: rust or turbo"))
-    }
-}
-
-/// A JPEG encoder that keeps its working memory between frames.
-///
-/// A sender encodes frame after frame of the same size; keeping libjpeg-turbo's
-/// compressor and its output buffer avoids setting them up each time. Make one
-/// per thread or task (it is `Send`, not shared).
-pub struct Encoder {
-    backend: Backend,
-    #[cfg(feature = "turbojpeg")]
-    turbo: Option<super::turbo::TurboEncoder>,
-}
-
-impl fmt::Debug for Encoder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Encoder")
-            .field("backend", &self.backend)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Encoder {
-    /// An encoder using `backend`. A backend this build does not have is an
-    /// error that says which cargo feature brings it.
-    pub fn new(backend: Backend) -> Result<Encoder> {
-        if !backend.is_available() {
-            return Err(Error::JpegEncode(format!(
-                "the {} encoder ({}) is not in this build: rebuild with `--features turbojpeg`",
-                backend.name(),
-                backend.library()
-            )));
-        }
-        Ok(Encoder {
-            backend,
-            #[cfg(feature = "turbojpeg")]
-            turbo: None,
-        })
-    }
-
-    /// An encoder using [`Backend::fastest`].
-    pub fn fastest() -> Encoder {
-        Encoder::new(Backend::fastest()).expect("the fastest backend is always available")
-    }
-
-    /// The library this encoder uses.
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    /// Encodes raw pixels (RGB8, BGR8 or Gray8) as a JPEG file at `quality`
-    /// (1–100), appending it to `out`.
-    pub fn encode_into(
-        &mut self,
-        pixels: &[u8],
-        width: u32,
-        height: u32,
-        format: PixelFormat,
-        quality: u8,
-        out: &mut Vec<u8>,
-    ) -> Result<()> {
-        check(pixels, width, height, format, quality)?;
-        match self.backend {
-            Backend::Rust => encode_rust(pixels, width, height, format, quality, out),
-            #[cfg(feature = "turbojpeg")]
-            Backend::Turbo => {
-                let turbo = match &mut self.turbo {
-                    Some(t) => t,
-                    slot => slot.insert(super::turbo::TurboEncoder::new()?),
-                };
-                turbo.encode_into(pixels, width, height, format, quality, out)
-            }
-            #[cfg(not(feature = "turbojpeg"))]
-            Backend::Turbo => unreachable!("Encoder::new refuses backends not built"),
-        }
-    }
-
-    /// Like [`Encoder::encode_into`], into a new buffer.
-    pub fn encode(
-        &mut self,
-        pixels: &[u8],
-        width: u32,
-        height: u32,
-        format: PixelFormat,
-        quality: u8,
-    ) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        self.encode_into(pixels, width, height, format, quality, &mut out)?;
-        Ok(out)
-    }
-
-    /// Turns a raw frame into a JPEG frame with the same header. A frame that
-    /// is already JPEG is returned as it is (cheap: the payload is shared).
-    pub fn encode_frame(&mut self, frame: &Frame, quality: u8) -> Result<Frame> {
-        if frame.format() == PixelFormat::Jpeg {
-            return Ok(frame.clone());
-        }
-        let jpeg = self.encode(
-            frame.payload(),
-            frame.width(),
-            frame.height(),
-            frame.format(),
-            quality,
-        )?;
-        let header = FrameHeader {
-            format: PixelFormat::Jpeg,
-            ..frame.header().clone()
-        };
-        Frame::new(header, jpeg)
-    }
-}
-
-/// What both backends refuse the same way, before either library sees the
-/// pixels: the libraries' own messages differ, ours do not.
+/// What is refused before the library sees the pixels, with our own
+/// messages rather than the library's.
 fn check(pixels: &[u8], width: u32, height: u32, format: PixelFormat, quality: u8) -> Result<()> {
     if !(1..=100).contains(&quality) {
         return Err(Error::InvalidQuality(quality));
@@ -241,39 +81,6 @@ fn check(pixels: &[u8], width: u32, height: u32, format: PixelFormat, quality: u
         return Err(Error::JpegEncode(format!(
             "{width}×{height}: JPEG sides must be 1 to 65535 pixels"
         )));
-    }
-    Ok(())
-}
-
-fn encode_rust(
-    pixels: &[u8],
-    width: u32,
-    height: u32,
-    format: PixelFormat,
-    quality: u8,
-    out: &mut Vec<u8>,
-) -> Result<()> {
-    let (lib_format, subsampling) = match format {
-        PixelFormat::Rgb8 => (LibFormat::Rgb, Subsampling::S420),
-        PixelFormat::Bgr8 => (LibFormat::Bgr, Subsampling::S420),
-        PixelFormat::Gray8 => (LibFormat::Grayscale, Subsampling::S444),
-        PixelFormat::Jpeg => unreachable!("refused by check()"),
-    };
-    let jpeg = libjpeg_turbo_rs::compress(
-        pixels,
-        width as usize,
-        height as usize,
-        lib_format,
-        quality,
-        subsampling,
-    )
-    .map_err(|e| Error::JpegEncode(e.to_string()))?;
-    // The library returns a new buffer: hand it over when `out` is empty
-    // (no copy), append it otherwise.
-    if out.is_empty() {
-        *out = jpeg;
-    } else {
-        out.extend_from_slice(&jpeg);
     }
     Ok(())
 }

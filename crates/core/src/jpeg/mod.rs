@@ -7,39 +7,37 @@
 //! `docs/PERFORMANCE.md`, "Which JPEG codec"): `libjpeg-turbo-rs`, a
 //! pure-Rust reimplementation of libjpeg-turbo, the C library OpenCV calls.
 //! It encodes about three times faster than `jpeg-encoder` and decodes faster
-//! than `zune-jpeg`, within a few percent of the C library, with nothing to
-//! install but the Rust toolchain.
+//! than `zune-jpeg`, within 10 % of the C library, with nothing to install
+//! but the Rust toolchain.
 //!
-//! - **encode**: [`Encoder`] and [`Backend`] choose the library (the C
-//!   libjpeg-turbo stays available behind the cargo feature `turbojpeg`, to
-//!   compare); the free functions [`encode`], [`encode_into`] and
-//!   [`encode_frame`] use [`Backend::fastest`].
+//! - **encode**: [`encode`], [`encode_into`] and [`encode_frame`] (see the
+//!   `encoder` module).
 //! - **decode**: [`decode_rgb`] and friends, with limits checked before any
 //!   pixel is allocated, and scaled decode ([`Scale`]) for consumers that
 //!   show or analyse a smaller picture (see the `decode` module).
 
 #[cfg(test)]
-mod backend_tests;
-#[cfg(test)]
 mod conformance_tests;
 mod decode;
 mod encoder;
 #[cfg(test)]
+mod encoder_tests;
+#[cfg(test)]
 mod hostile_tests;
-#[cfg(feature = "turbojpeg")]
-mod turbo;
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 
 pub use decode::{
     decode_luma_into, decode_luma_near_width, decode_rgb, decode_rgb_at_least, decode_rgb_into,
     decode_rgb_scaled, dimensions, RgbImage, Scale, MAX_DECODE_PIXELS, MAX_DECODE_SIDE,
 };
-pub use encoder::{Backend, Encoder};
 
-use crate::frame::{Frame, PixelFormat};
+use crate::frame::{Frame, FrameHeader, PixelFormat};
 use crate::Result;
+
+/// The library behind [`encode`] and every encode of this module, for
+/// reports (`vigie bench e2e` prints it beside the decoder's).
+pub const ENCODER_LIBRARY: &str = "libjpeg-turbo-rs";
 
 /// The library behind [`decode_rgb`] and every decode of this module, for
 /// reports (`vigie bench e2e` prints it beside the encoder's).
@@ -49,7 +47,7 @@ pub const DECODER_LIBRARY: &str = "libjpeg-turbo-rs";
 pub const DEFAULT_QUALITY: u8 = 90;
 
 /// Encodes raw pixels (RGB8, BGR8 or Gray8) as a JPEG file at `quality`
-/// (1–100), with the fastest encoder this build has ([`Backend::fastest`]).
+/// (1–100).
 pub fn encode(
     pixels: &[u8],
     width: u32,
@@ -62,7 +60,8 @@ pub fn encode(
     Ok(out)
 }
 
-/// Like [`encode`], appending to `out` so that a sender can reuse one buffer.
+/// Like [`encode`], appending to `out`. An empty `out` is replaced by the
+/// library's own buffer (no copy), so its capacity is not reused.
 pub fn encode_into(
     pixels: &[u8],
     width: u32,
@@ -71,24 +70,27 @@ pub fn encode_into(
     quality: u8,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    with_fastest(|e| e.encode_into(pixels, width, height, format, quality, out))
+    encoder::encode_into(pixels, width, height, format, quality, out)
 }
 
-/// Turns a raw frame into a JPEG frame with the same header, with the
-/// fastest encoder. A frame that is already JPEG is returned as it is (cheap:
-/// the payload is shared).
+/// Turns a raw frame into a JPEG frame with the same header. A frame that is
+/// already JPEG is returned as it is (cheap: the payload is shared).
 pub fn encode_frame(frame: &Frame, quality: u8) -> Result<Frame> {
-    with_fastest(|e| e.encode_frame(frame, quality))
-}
-
-/// Runs `f` with this thread's encoder, kept between calls so that
-/// libjpeg-turbo's compressor and scratch buffer are set up once per thread,
-/// not once per frame.
-fn with_fastest<T>(f: impl FnOnce(&mut Encoder) -> T) -> T {
-    thread_local! {
-        static FASTEST: RefCell<Encoder> = RefCell::new(Encoder::fastest());
+    if frame.format() == PixelFormat::Jpeg {
+        return Ok(frame.clone());
     }
-    FASTEST.with(|e| f(&mut e.borrow_mut()))
+    let jpeg = encode(
+        frame.payload(),
+        frame.width(),
+        frame.height(),
+        frame.format(),
+        quality,
+    )?;
+    let header = FrameHeader {
+        format: PixelFormat::Jpeg,
+        ..frame.header().clone()
+    };
+    Frame::new(header, jpeg)
 }
 
 /// Decodes any frame to RGB: JPEG is decoded, BGR and gray are converted.

@@ -4,9 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
-use clap::builder::TypedValueParser as _;
 use clap::{Args, ValueEnum};
-use vigie_core::jpeg::Backend;
 
 /// Measure vigie over real loopback sockets: frames per second, CPU time per
 /// frame, latency. Figures are for comparing runs on the same machine.
@@ -28,13 +26,6 @@ pub struct BenchArgs {
     /// How pixels travel (`e2e` and `ingest`; `raw` is always raw, `fanin` JPEG).
     #[arg(long, value_enum, default_value_t = BenchFormat::Jpeg)]
     pub format: BenchFormat,
-
-    /// JPEG encoder of the camera side: `rust` (libjpeg-turbo-rs, always
-    /// built) or `turbo` (the C libjpeg-turbo, with `--features turbojpeg`).
-    /// Default: the fastest this build has.
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(Backend::ALL.map(Backend::name))
-        .try_map(|s| s.parse::<Backend>()))]
-    pub encoder: Option<Backend>,
 
     /// Cameras sending at once (`ingest`: 4, `fanin`: 64; `e2e` and `raw`: 1).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -162,8 +153,6 @@ pub struct Plan {
     pub size: Size,
     pub format: BenchFormat,
     pub quality: u8,
-    /// The JPEG encoder of the camera side.
-    pub encoder: Backend,
     pub cameras: u32,
     /// Frames per second per camera; `None` is as fast as possible.
     pub fps: Option<f64>,
@@ -201,7 +190,6 @@ impl BenchArgs {
             size: self.size.unwrap_or(Size::VGA),
             format: self.format,
             quality: self.quality,
-            encoder: self.encoder.unwrap_or_else(Backend::fastest),
             cameras: self.cameras.unwrap_or(1),
             fps: None,
             encode_each: false,
@@ -256,15 +244,6 @@ impl BenchArgs {
                 "--fps {}: must be above 0 and at most 1000",
                 self.fps
             )));
-        }
-        if let Some(backend) = self.encoder {
-            if !backend.is_available() {
-                return Err(crate::usage(format!(
-                    "--encoder {backend}: this vigie was built without {}; \
-                     rebuild with `cargo build --release --features turbojpeg`",
-                    backend.library()
-                )));
-            }
         }
         if let Some(s) = self.size {
             let sides = 16..=3840;
@@ -326,9 +305,6 @@ mod tests {
         assert!(!p[0].tls && p[1].tls);
         assert_eq!(Plan { tls: false, ..p[1] }, p[0]);
         assert!(p[0].encode_each && p[0].decode && p[0].fps.is_none());
-        assert_eq!(p[0].encoder, Backend::fastest());
-        let rust = parse(&["e2e", "--encoder", "rust"]).unwrap().plans();
-        assert_eq!(rust[0].encoder, Backend::Rust);
         assert_eq!((p[0].cameras, p[0].size), (1, Size::VGA));
 
         let ingest = parse(&["ingest", "--format", "raw"]).unwrap().plans();
@@ -367,9 +343,6 @@ mod tests {
             .unwrap()
             .validate()
             .is_err());
-        let turbo = parse(&["e2e", "--encoder", "turbo"]).unwrap();
-        assert_eq!(turbo.validate().is_ok(), Backend::Turbo.is_available());
-        assert!(parse(&["e2e", "--encoder", "fast"]).is_err());
         assert!(parse(&["e2e", "--seconds", "0.5"])
             .unwrap()
             .validate()

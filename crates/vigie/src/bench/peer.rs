@@ -8,7 +8,7 @@
 //! rate: here frames leave as fast as the socket takes them (or at a fixed
 //! rate for `fanin`). The test pattern is drawn before the run, in a small
 //! ring of distinct frames, so that drawing is not measured; `e2e` encodes
-//! each frame to JPEG just before sending it (with `--encoder`'s backend),
+//! each frame to JPEG just before sending it (with `jpeg::encode_into`),
 //! `ingest` and `fanin` send frames encoded once, before the run, and `raw`
 //! sends messages serialized once, before the run (see [`send_prepacked`]).
 //!
@@ -276,7 +276,6 @@ async fn send_frames<W: AsyncWrite + Unpin>(
         t.set_missed_tick_behavior(MissedTickBehavior::Skip);
         t
     });
-    let mut encoder = jpeg::Encoder::new(plan.encoder).with_context(|| name.to_owned())?;
     let mut jpeg_buf_len = 64 * 1024;
     let mut sequence = 0u64;
     loop {
@@ -301,16 +300,15 @@ async fn send_frames<W: AsyncWrite + Unpin>(
         };
         let frame = if plan.encode_each && format == PixelFormat::Jpeg {
             let mut out = Vec::with_capacity(jpeg_buf_len);
-            encoder
-                .encode_into(
-                    picture.payload(),
-                    width,
-                    height,
-                    PixelFormat::Rgb8,
-                    plan.quality,
-                    &mut out,
-                )
-                .with_context(|| name.to_owned())?;
+            jpeg::encode_into(
+                picture.payload(),
+                width,
+                height,
+                PixelFormat::Rgb8,
+                plan.quality,
+                &mut out,
+            )
+            .with_context(|| name.to_owned())?;
             jpeg_buf_len = jpeg_buf_len.max(out.len() + 1024);
             Frame::new(header, out)
         } else {

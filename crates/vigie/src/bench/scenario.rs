@@ -138,7 +138,7 @@ pub fn run(args: &BenchArgs, plan: Plan) -> anyhow::Result<Report> {
         // encodes each frame; else the frames were encoded once, before
         // the clock), and the server's decoder.
         if plan.encode_each {
-            r.text("encoder", plan.encoder.library());
+            r.text("encoder", jpeg::ENCODER_LIBRARY);
         }
         if plan.scenario == Scenario::E2e {
             r.text("decoder", jpeg::DECODER_LIBRARY);
@@ -341,7 +341,6 @@ fn spawn_peer(
         .args(["--size", &plan.size.to_string()])
         .args(["--quality", &plan.quality.to_string()])
         .args(["--format", plan.format.name()])
-        .args(["--encoder", plan.encoder.name()])
         .args(["--cameras", &plan.cameras.to_string()])
         .args(["--fps", &args.fps.to_string()])
         .args(["--seconds", &args.seconds.to_string()])
