@@ -7,8 +7,9 @@
 //! `docs/PERFORMANCE.md`, "Which JPEG codec"): `libjpeg-turbo-rs`, a
 //! pure-Rust reimplementation of libjpeg-turbo, the C library OpenCV calls.
 //! It encodes about three times faster than `jpeg-encoder` and decodes faster
-//! than `zune-jpeg`, within 10 % of the C library, with nothing to install
-//! but the Rust toolchain.
+//! than `zune-jpeg`, within 10 % of the C library in the codec bench (on
+//! simple pictures like the test pattern C still decodes faster), with
+//! nothing to install but the Rust toolchain.
 //!
 //! - **encode**: [`encode`], [`encode_into`] and [`encode_frame`] (see the
 //!   `encoder` module).
