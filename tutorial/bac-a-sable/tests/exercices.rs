@@ -241,16 +241,17 @@ fn ch13_a_reinstalled_server_is_refused_until_paired_again() {
                 });
             }
         });
-        let patience = Duration::from_secs(5);
+        // Chaque poignée de main a 5 s ; au-delà, la caméra de l'élève
+        // attend en vain et le test le dit.
+        async fn within<F: std::future::Future<Output = anyhow::Result<Issue>>>(f: F) -> Issue {
+            timeout(Duration::from_secs(5), f)
+                .await
+                .expect("la poignée de main n'a pas fini en 5 s")
+                .expect("une issue (acceptée ou refusée), pas une panne")
+        }
 
         // Épinglée sur l'ancienne empreinte : refusé, les deux montrées.
-        let issue = timeout(
-            patience,
-            ch13_reinstalle::avec_epingle(address, old.fingerprint()),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+        let issue = within(ch13_reinstalle::avec_epingle(address, old.fingerprint())).await;
         match issue {
             Issue::Refusee(failure @ TrustFailure::NotPinned(_)) => {
                 let TrustFailure::NotPinned(mismatch) = &failure else {
@@ -266,13 +267,7 @@ fn ch13_a_reinstalled_server_is_refused_until_paired_again() {
         }
 
         // Épinglée sur la nouvelle : acceptée.
-        let issue = timeout(
-            patience,
-            ch13_reinstalle::avec_epingle(address, new.fingerprint()),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+        let issue = within(ch13_reinstalle::avec_epingle(address, new.fingerprint())).await;
         assert!(
             matches!(&issue, Issue::Acceptee(f) if *f == new.fingerprint()),
             "{issue:?}"
@@ -280,10 +275,7 @@ fn ch13_a_reinstalled_server_is_refused_until_paired_again() {
 
         // Un code fait pour l'ancienne identité : refusé.
         let stale = PairingCode::new(PairingSecret::random().unwrap(), &old.fingerprint());
-        let issue = timeout(patience, ch13_reinstalle::avec_code(address, &stale))
-            .await
-            .unwrap()
-            .unwrap();
+        let issue = within(ch13_reinstalle::avec_code(address, &stale)).await;
         assert!(
             matches!(&issue, Issue::Refusee(TrustFailure::NotThePairingServer { presented })
                 if *presented == new.fingerprint()),
@@ -293,10 +285,7 @@ fn ch13_a_reinstalled_server_is_refused_until_paired_again() {
         // Un nouveau code, pour la nouvelle identité : accepté, et la
         // caméra voit (et épinglera) la nouvelle empreinte.
         let code = PairingCode::new(PairingSecret::random().unwrap(), &new.fingerprint());
-        let issue = timeout(patience, ch13_reinstalle::avec_code(address, &code))
-            .await
-            .unwrap()
-            .unwrap();
+        let issue = within(ch13_reinstalle::avec_code(address, &code)).await;
         assert!(
             matches!(&issue, Issue::Acceptee(f) if *f == new.fingerprint()),
             "{issue:?}"
