@@ -133,6 +133,12 @@ fn main() {
     // JPEG files; and the detector's input: 8 bytes of settings, a payload.
     for (name, jpeg) in &jpegs {
         seeds.add("jpeg_decode", name, jpeg);
+        // The small grey decoder: one byte for the scale (0: a quarter,
+        // 1: an eighth), then the file.
+        for (scale, suffix) in [(0u8, "quarter"), (1, "eighth")] {
+            let seed = [&[scale][..], jpeg].concat();
+            seeds.add("small_grey", &format!("{name}-{suffix}"), &seed);
+        }
     }
     let defaults = |format: u8, width: u16| {
         let [hi, lo] = width.to_be_bytes();

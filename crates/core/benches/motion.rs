@@ -88,6 +88,18 @@ fn motion(c: &mut Criterion) {
         b.iter(|| black_box(decode_luma_small(black_box(&jpegs[0]), 160).unwrap()))
     });
 
+    // The general decoder at the same scale, which the small grey decoder
+    // replaces on this path.
+    let mut grey = Vec::new();
+    c.bench_function("motion/decode_luma_quarter_general/640x480_q90", |b| {
+        b.iter(|| {
+            black_box(
+                jpeg::decode_luma_into(black_box(&jpegs[0]), jpeg::Scale::Quarter, &mut grey)
+                    .unwrap(),
+            )
+        })
+    });
+
     c.bench_function("motion/decode_rgb_only/640x480_q90", |b| {
         b.iter(|| black_box(jpeg::decode_rgb(black_box(&jpegs[0])).unwrap()))
     });

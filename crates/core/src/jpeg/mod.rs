@@ -25,6 +25,7 @@ mod encoder;
 mod encoder_tests;
 #[cfg(test)]
 mod hostile_tests;
+pub mod small_grey;
 
 use std::borrow::Cow;
 

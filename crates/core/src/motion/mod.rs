@@ -280,7 +280,7 @@ impl MotionDetector {
 /// about `gain × background + offset` everywhere nothing moved.
 struct Light {
     /// In 65536ths (16.16 fixed point), so applying it is integer work.
-    gain: i64,
+    gain: u64,
     /// In 256ths of a grey level, like the background.
     offset: i32,
 }
@@ -292,14 +292,24 @@ impl Light {
     /// beyond what a lamp does, so a camera covered by a hand still moves.
     fn fit(grey: &[u8], background: &[i32]) -> Light {
         let n = grey.len() as f64;
-        let (mut sb, mut sv, mut sbb, mut sbv) = (0.0, 0.0, 0.0, 0.0);
+        // The sums in integers: exact (a 160×120 picture's sum of squares
+        // is below 10^14), and the compiler adds many pixels at once, where
+        // a sum in floating point waits for each addition before the next.
+        // (The background is never negative: it starts as a frame and moves
+        // towards frames. Unsigned 32 × 32 → 64-bit products are what the
+        // processor multiplies several at a time.)
+        let (mut sb, mut sv, mut sbb, mut sbv) = (0u64, 0u64, 0u64, 0u64);
         for (&v, &b) in grey.iter().zip(background) {
-            let (v, b) = (f64::from(v) * f64::from(ONE), f64::from(b));
+            let (v, b) = (
+                u64::from(u32::from(v) * ONE as u32),
+                u64::from(b.max(0) as u32),
+            );
             sb += b;
             sv += v;
             sbb += b * b;
             sbv += b * v;
         }
+        let (sb, sv, sbb, sbv) = (sb as f64, sv as f64, sbb as f64, sbv as f64);
         let (mean_b, mean_v) = (sb / n, sv / n);
         let variance = sbb / n - mean_b * mean_b;
         // Below a spread of 2 grey levels, the slope is noise.
@@ -309,14 +319,16 @@ impl Light {
             1.0
         };
         Light {
-            gain: (gain * 65536.0).round() as i64,
+            gain: (gain * 65536.0).round() as u64,
             offset: (mean_v - gain * mean_b).round() as i32,
         }
     }
 
-    /// What a background pixel looks like under the frame's light.
+    /// What a background pixel (never negative) looks like under the
+    /// frame's light.
     fn apply(&self, background: i32) -> i32 {
-        ((i64::from(background) * self.gain) >> 16) as i32 + self.offset
+        let scaled = u64::from(background.max(0) as u32) * self.gain;
+        (scaled >> 16) as i32 + self.offset
     }
 }
 
