@@ -10,7 +10,9 @@
 //! inverse transform of its lowest frequencies, which is an average of the
 //! block, the very thing the shrink step computes (see [`crate::jpeg::Scale`]).
 //! [`decode_luma_small`] picks the scale nearest the detector's working
-//! width, so a 640×480 frame costs a quarter-size decode and no shrink.
+//! width, so a 640×480 frame costs a quarter-size decode and no shrink; at
+//! a quarter or an eighth, [`crate::jpeg::small_grey`] does it, reading only
+//! what those averages need.
 //!
 //! As in [`crate::jpeg`], the data comes from the network: the decoder is
 //! strict (a truncated file is an error), and the size in the header is

@@ -190,7 +190,7 @@ fn fast_entry(class: Class, code: u16, prefix: u32) -> i32 {
     }
     let (length, symbol) = (u32::from(code >> 8), code as u8);
     let (run, size) = match class {
-        Class::Dc if symbol > 15 => return 0, // impossible: the slow path says so
+        Class::Dc if symbol > 11 => return 0, // too large: the slow path says so
         Class::Dc => (0, u32::from(symbol)),
         // Size 0: sixteen zeros (run 15), else the end of the block (as
         // libjpeg reads every run but 15).

@@ -179,3 +179,46 @@ fn hostile_bytes_are_errors_not_panics() {
         );
     }
 }
+
+/// Found by the `small_grey` fuzz target: a mutated `odd-size-420.jpg`
+/// whose damaged data holds huge coefficients. The general decoder reads
+/// it (its fixed point wrapping around), and the small one then gave
+/// another picture at a quarter. It now refuses the file (a block average
+/// beyond 11 bits cannot come from an 8-bit picture), and motion's entry
+/// point gives the general decoder's picture, at both scales.
+#[test]
+fn damaged_data_with_huge_coefficients_goes_to_the_general_decoder() {
+    let file = &fixture("damaged-huge-coefficients.jpg");
+    let (width, _) = crate::jpeg::dimensions(file).unwrap();
+    for (target, scale) in [(width / 4, Scale::Quarter), (width / 8, Scale::Eighth)] {
+        let mut ours = Vec::new();
+        let refused = decode_near_width(file, target, &mut ours);
+        assert!(refused.is_err(), "{scale:?}: {refused:?}");
+        let (mut entry, mut theirs) = (Vec::new(), Vec::new());
+        let size = crate::jpeg::decode_luma_near_width(file, target, &mut entry).unwrap();
+        assert_eq!(decode_luma_into(file, scale, &mut theirs).unwrap(), size);
+        assert_eq!(entry, theirs, "{scale:?}");
+    }
+}
+
+/// Found by the `small_grey` fuzz target: a damaged greyscale file where one
+/// pixel at an eighth came out 126 here and 127 there. The weights of the
+/// frequencies that average to nothing over a block were 1e-8, not 0, and
+/// times a large coefficient they tipped the rounding. At an eighth each
+/// pixel is a DC term alone, so the two decoders agree to the level.
+#[test]
+fn at_an_eighth_both_decoders_give_the_same_picture() {
+    for name in [
+        "damaged-grey-eighth-rounding.jpg",
+        "baseline-420.jpg",
+        "greyscale.jpg",
+    ] {
+        let file = &fixture(name);
+        let (width, _) = crate::jpeg::dimensions(file).unwrap();
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        let size = decode_near_width(file, width / 8, &mut ours).unwrap();
+        let general = decode_luma_into(file, Scale::Eighth, &mut theirs).unwrap();
+        assert_eq!(size, Some(general), "{name}");
+        assert!(ours == theirs, "{name}");
+    }
+}
