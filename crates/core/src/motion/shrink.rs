@@ -56,6 +56,20 @@ pub(crate) fn shrink_raw(
     Some(match format {
         PixelFormat::Rgb8 => shrink(pixels, width, height, RGB, work_width),
         PixelFormat::Bgr8 => shrink(pixels, width, height, BGR, work_width),
+        // Grey already at the working size (a JPEG decoded small): the
+        // shrink would give each pixel back as it is, so copy it.
+        PixelFormat::Gray8
+            if width > 0
+                && block_side(width, work_width) == 1
+                && width.checked_mul(height) == Some(pixels.len())
+                && !pixels.is_empty() =>
+        {
+            GreyImage {
+                width,
+                height,
+                pixels: pixels.to_vec(),
+            }
+        }
         PixelFormat::Gray8 => shrink(pixels, width, height, GREY, work_width),
         PixelFormat::Jpeg => return None,
     })

@@ -160,8 +160,10 @@ fn read_frame(body: &[u8]) -> Result<Option<(u32, u32, Vec<FrameComponent>)>> {
             max: MAX_DECODE_SIDE as u32,
         });
     }
-    if rest.len() < 3 * usize::from(count) {
-        return Err(corrupt("its frame header is cut short"));
+    // The length must be exactly what the components take, as libjpeg
+    // checks: a wrong one is damage, and would put the data elsewhere.
+    if rest.len() != 3 * usize::from(count) {
+        return Err(corrupt("its frame header has the wrong length"));
     }
     let mut components = Vec::with_capacity(3);
     for c in rest.chunks_exact(3).take(usize::from(count)) {
@@ -205,9 +207,13 @@ fn read_scan(body: &[u8], frame: &[FrameComponent]) -> Result<Option<Scan>> {
         return Err(corrupt("its scan header is cut short"));
     };
     let count = usize::from(count);
-    let Some(tail) = rest.get(2 * count..2 * count + 3) else {
-        return Err(corrupt("its scan header is cut short"));
-    };
+    // Exactly two bytes per component and three more, as libjpeg checks:
+    // the data starts where the length says, so a wrong one would make
+    // this decoder and the general one read different bytes.
+    if rest.len() != 2 * count + 3 {
+        return Err(corrupt("its scan header has the wrong length"));
+    }
+    let tail = &rest[2 * count..];
     // One scan with every component; a greyscale file's single plane.
     if count != frame.len() {
         return Ok(None);

@@ -180,6 +180,26 @@ fn hostile_bytes_are_errors_not_panics() {
     }
 }
 
+/// Found by the `small_grey` fuzz target: a scan header whose length says
+/// 289 bytes where its three components take 12. This decoder started the
+/// data where the length said, the general one right after the fields, and
+/// their pictures had nothing in common. libjpeg refuses such a header, and
+/// so does this decoder now; the general one decides.
+#[test]
+fn a_scan_header_of_the_wrong_length_goes_to_the_general_decoder() {
+    let file = &fixture("damaged-scan-header-length.jpg");
+    let mut pixels = Vec::new();
+    let refused = decode_near_width(file, 80, &mut pixels);
+    assert!(refused.is_err(), "{refused:?}");
+    let (mut entry, mut theirs) = (Vec::new(), Vec::new());
+    let size = crate::jpeg::decode_luma_near_width(file, 80, &mut entry).unwrap();
+    assert_eq!(
+        decode_luma_into(file, Scale::Quarter, &mut theirs).unwrap(),
+        size
+    );
+    assert_eq!(entry, theirs);
+}
+
 /// Found by the `small_grey` fuzz target: a mutated `odd-size-420.jpg`
 /// whose damaged data holds huge coefficients. The general decoder reads
 /// it (its fixed point wrapping around), and the small one then gave
