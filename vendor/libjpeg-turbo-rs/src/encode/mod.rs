@@ -1,0 +1,11 @@
+pub mod arithmetic;
+pub mod color;
+pub mod fdct;
+pub mod huff_opt;
+pub mod huffman_encode;
+pub mod marker_writer;
+pub mod pipeline;
+mod pipeline_impl;
+pub mod progressive;
+pub mod quant;
+pub mod tables;
