@@ -215,15 +215,33 @@ unsafe fn avx2_idct_islow_core(
         // libjpeg-turbo's SIMD takes the `psllw` pass-1 shortcut here, which
         // *wraps* each column DC in a 16-bit lane; the saturating full path
         // below (`_mm256_packs_epi32`) would diverge from djpeg on out-of-range
-        // coefficients. This shape is rare and only matters for such corrupt
-        // inputs, so fall back to the i16-faithful scalar IDCT. Valid images
-        // never reach the wrap.
-        let mut tmp = [0u8; 64];
-        crate::simd::scalar::scalar_idct_islow(coeffs, quant, &mut tmp);
-        for r in 0..8 {
-            core::ptr::copy_nonoverlapping(tmp.as_ptr().add(r * 8), output.add(r * stride), 8);
+        // coefficients, so those go to the i16-faithful scalar IDCT.
+        //
+        // vigie's patch (see vigie's vendor/README.md): this shape is not
+        // rare. Every block whose picture varies only from left to right (a
+        // vertical edge, a horizontal ramp, colour bars) has it: a quarter
+        // of a test pattern's blocks. So only the blocks that *can* wrap
+        // take the scalar path. Both paths dequantise with a wrapping i16
+        // multiply (`pmullw`), giving each row-0 term `dq`. With rows 1-7
+        // zero, pass 1 of the full path gives each column
+        // `(dq << 13 + 2^10) >> 11 = dq << 2` exactly, as the scalar path
+        // does, and the i16 pack saturates nothing. Pass 2 adds two of those
+        // values in i16 lanes (`in0 ± in4`, `in7 + in3`, `in5 + in1`),
+        // which the scalar path adds in i32; no sum wraps while every `dq`
+        // is in [-4096, 4095] (`|4 dq| <= 16384`). Valid 8-bit files stay
+        // well inside (dequantised terms of at most about 2^11).
+        let dq_row0 = _mm_mullo_epi16(row0, _mm_loadu_si128(quant.as_ptr() as *const __m128i));
+        let below = _mm_cmplt_epi16(dq_row0, _mm_set1_epi16(-4096));
+        let above = _mm_cmpgt_epi16(dq_row0, _mm_set1_epi16(4095));
+        let can_wrap = _mm_or_si128(below, above);
+        if _mm_testz_si128(can_wrap, can_wrap) == 0 {
+            let mut tmp = [0u8; 64];
+            crate::simd::scalar::scalar_idct_islow(coeffs, quant, &mut tmp);
+            for r in 0..8 {
+                core::ptr::copy_nonoverlapping(tmp.as_ptr().add(r * 8), output.add(r * stride), 8);
+            }
+            return;
         }
-        return;
     }
 
     // --- Load & dequantize: 2 rows per ymm ---
