@@ -7,9 +7,11 @@
 //! `docs/PERFORMANCE.md`, "Which JPEG codec"): `libjpeg-turbo-rs`, a
 //! pure-Rust reimplementation of libjpeg-turbo, the C library OpenCV calls.
 //! It encodes about three times faster than `jpeg-encoder` and decodes faster
-//! than `zune-jpeg`, within 10 % of the C library in the codec bench (on
-//! simple pictures like the test pattern C still decodes faster), with
-//! nothing to install but the Rust toolchain.
+//! than `zune-jpeg`, within 10 % of the C library in the codec bench, with
+//! nothing to install but the Rust toolchain. vigie builds it from a copy in
+//! `vendor/` with one fix: its AVX2 decoder sent every block that varies
+//! only from left to right to a slow scalar path, a quarter of the test
+//! pattern's blocks (`vendor/README.md`).
 //!
 //! - **encode**: [`encode`], [`encode_into`] and [`encode_frame`] (see the
 //!   `encoder` module).
